@@ -71,6 +71,17 @@ class Registration(ModelSQL, ModelView):
             Date.today(), self.expiration_date, self.revoked,
             Configuration(1).expiry_warning_days)
 
+    def valid_on(self, date):
+        "Return True if a device produced or sold on date is approved"
+        if self.revoked and (
+                not self.revoked_date or self.revoked_date <= date):
+            return False
+        if self.periods:
+            return any(p.covers(date) for p in self.periods)
+        return (self.issue_date <= date
+            and (self.expiration_date is None
+                or date <= self.expiration_date))
+
 
 def validity_state(today, expiration_date, revoked, warning_days):
     "Return the validity state of a dated document on today"

@@ -7,3 +7,7 @@ class Lot(metaclass=PoolMeta):
     __name__ = 'stock.lot'
 
     production_date = fields.Date("Production Date")
+
+    def is_sales_stopped(self, date=None):
+        "Return True if the lot is under a sales stop (see qms_trace)"
+        return False
