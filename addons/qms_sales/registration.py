@@ -2,6 +2,9 @@
 import datetime as dt
 import re
 
+from sql import Column, Null
+from sql.conditionals import Coalesce
+
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -83,6 +86,9 @@ class Registration(ModelSQL, ModelView):
         states={'invisible': ~Eval('revoked')})
     state = fields.Function(fields.Selection(VALIDITY_STATES, "State"),
         'get_state', searcher='search_state')
+    revisions = fields.One2Many(
+        'product.registration.revision', 'registration', "History",
+        readonly=True)
 
     @classmethod
     def __setup__(cls):
@@ -397,6 +403,55 @@ class RegistrationRenew(Wizard):
         self.record.add_period(
             self.start.expiration_date, self.start.issue_date)
         return 'end'
+
+
+class RegistrationRevision(ModelSQL, ModelView):
+    "Device Registration Revision"
+    __name__ = 'product.registration.revision'
+
+    registration = fields.Many2One('product.registration', "Registration")
+    date = fields.Timestamp("Date")
+    user = fields.Many2One('res.user', "User")
+    number = fields.Char("Number")
+    kind = fields.Selection([
+            ('registration', "Registration Certificate"),
+            ('filing', "Filing"),
+            ], "Kind")
+    device_class = fields.Selection(DEVICE_CLASSES, "Device Class")
+    category = fields.Many2One('qms.device.category', "Category")
+    name = fields.Char("Device Name")
+    issue_date = fields.Date("Issue Date")
+    expiration_date = fields.Date("Expiration Date")
+    revoked = fields.Boolean("Revoked")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Registration = pool.get('product.registration')
+        history = Registration.__table_history__()
+        return history.select(
+            Column(history, '__id').as_('id'),
+            history.create_uid.as_('create_uid'),
+            history.create_date.as_('create_date'),
+            history.write_uid.as_('write_uid'),
+            history.write_date.as_('write_date'),
+            history.id.as_('registration'),
+            Coalesce(history.write_date, history.create_date).as_('date'),
+            Coalesce(history.write_uid, history.create_uid).as_('user'),
+            history.number.as_('number'),
+            history.kind.as_('kind'),
+            history.device_class.as_('device_class'),
+            history.category.as_('category'),
+            history.name.as_('name'),
+            history.issue_date.as_('issue_date'),
+            history.expiration_date.as_('expiration_date'),
+            history.revoked.as_('revoked'),
+            where=history.number != Null)
 
 
 class RegistrationTemplate(ModelSQL):

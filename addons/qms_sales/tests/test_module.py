@@ -429,7 +429,13 @@ class QmsSalesTestCase(CompanyTestMixin, ModuleTestCase):
         Registration.write([registration], {'name': "Syringe 10 ml"})
         with Transaction().set_context(_datetime=created):
             self.assertEqual(Registration(registration.id).name, "Syringe")
-        self.assertEqual(Registration(registration.id).name, "Syringe 10 ml")
+        registration = Registration(registration.id)
+        self.assertEqual(registration.name, "Syringe 10 ml")
+        self.assertEqual(
+            [(r.name, r.user.id) for r in registration.revisions], [
+                ("Syringe 10 ml", Transaction().user),
+                ("Syringe", Transaction().user),
+                ])
 
     @with_transaction()
     def test_expiry_reminder(self):
