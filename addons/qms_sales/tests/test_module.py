@@ -474,6 +474,7 @@ class QmsSalesTestCase(CompanyTestMixin, ModuleTestCase):
     def test_access(self):
         "Test sales users read but do not write qualifications"
         pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
         Qualification = pool.get('party.qualification')
         Registration = pool.get('product.registration')
         Category = pool.get('qms.device.category')
@@ -481,6 +482,8 @@ class QmsSalesTestCase(CompanyTestMixin, ModuleTestCase):
         registration = create_registration()
         sales = create_user('sales', 'group_qms_sales')
         quality = create_user('quality', 'group_qms_quality')
+        manager = create_user('manager', 'group_qms_sales_manager')
+        warehouse = create_user('warehouse', 'group_qms_warehouse')
         with Transaction().set_user(sales.id), \
                 Transaction().set_context(_check_access=True):
             self.assertEqual(Qualification(qualification.id).number,
@@ -495,8 +498,26 @@ class QmsSalesTestCase(CompanyTestMixin, ModuleTestCase):
                     Model.write([Model(record.id)], {})
             with self.assertRaises(AccessButtonError):
                 Qualification.verify([Qualification(qualification.id)])
+            for model in ['qms.sales.authorization', 'qms.device.category',
+                    'product.registration.period']:
+                with self.subTest(model=model), \
+                        self.assertRaises(AccessError):
+                    ModelAccess.check(model, 'write')
+        with Transaction().set_user(manager.id), \
+                Transaction().set_context(_check_access=True):
+            self.assertTrue(
+                ModelAccess.check('qms.sales.authorization', 'write'))
+        with Transaction().set_user(warehouse.id), \
+                Transaction().set_context(_check_access=True):
+            self.assertTrue(
+                ModelAccess.check('qms.sales.authorization', 'read'))
+            with self.assertRaises(AccessError):
+                ModelAccess.check('party.qualification', 'write')
         with Transaction().set_user(quality.id), \
                 Transaction().set_context(_check_access=True):
+            for model in ['qms.device.category', 'qms.region.abbreviation',
+                    'product.registration.period']:
+                self.assertTrue(ModelAccess.check(model, 'write'))
             Qualification.write([Qualification(qualification.id)], {
                     'issuer': "MPA"})
             Registration.write([Registration(registration.id)], {
