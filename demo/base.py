@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 from proteus import Model, Wizard
+from stdnum.cn import uscc
 
 from .tools import get_or_create, xml_id
 
@@ -43,19 +44,19 @@ CUSTOMERS = [
             ('medical', 'PDY00001211010115A1001', 900, ['1', '2', '3'],
                 None)]),
     ("仁和大药房连锁有限公司", 'distributor', [
-            ('business', '91110105MA01ABCD2X', None, ['1', '2', '3'], None),
+            ('business', '91110105MA01ABCD26', None, ['1', '2', '3'], None),
             ('filing', '京朝食药监械经营备20190123号', None, ['2'],
                 ['07', '14', '22', '40'])]),
     ("国药样例医疗器械经销有限公司", 'distributor', [
-            ('business', '91310000MA1FL3XY4K', None, ['1', '2', '3'], None),
+            ('business', '91310000MA1FL3XY4C', None, ['1', '2', '3'], None),
             ('operating', '沪食药监械经营许20180045号', 700, ['2', '3'],
                 None)]),
     ("过期许可医疗器械有限公司", 'distributor', [
-            ('business', '91440300MA5EXP0012', None, ['1', '2', '3'], None),
+            ('business', '91440300MA5EXP001E', None, ['1', '2', '3'], None),
             ('operating', '粤深食药监械经营许20150077号', -30, ['2', '3'],
                 None)]),
     ("范围不全医疗科技有限公司", 'distributor', [
-            ('business', '91330100MA2SCOPE34', None, ['1', '2', '3'], None),
+            ('business', '91330100MA2TCP034E', None, ['1', '2', '3'], None),
             ('operating', '浙杭食药监械经营许20200011号', 800, ['2', '3'],
                 ['06', '07'])]),
     ]
@@ -237,7 +238,7 @@ def _supplier(name, licence):
     party.save()
     kind = 'operating' if '经营' in licence else 'production'
     for kind, number in [
-            ('business', '9144' + str(party.id).zfill(14)),
+            ('business', _uscc('9144' + str(party.id).zfill(13))),
             (kind, licence)]:
         qualification = Qualification(
             party=party, kind=kind, number=number, issuer="药品监督管理局",
@@ -245,6 +246,11 @@ def _supplier(name, licence):
         qualification.device_classes = ['1', '2', '3']
         qualification.save()
     return party
+
+
+def _uscc(number):
+    "Complete a unified social credit code with its check character"
+    return number + uscc.calc_check_digit(number)
 
 
 def _product(row, suppliers, today):

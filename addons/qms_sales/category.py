@@ -1,5 +1,9 @@
 # This file is part of the QMS modules for Tryton.
-from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields, tree
+from trytond.i18n import gettext
+from trytond.model import (
+    DeactivableMixin, ModelSQL, ModelView, Unique, fields, tree)
+
+from .exceptions import CategoryCodeError
 
 
 class Category(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
@@ -7,7 +11,9 @@ class Category(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
     __name__ = 'qms.device.category'
     _rec_name = 'code'
 
-    code = fields.Char("Code", required=True)
+    code = fields.Char("Code", required=True,
+        help="The code of the classification catalogue; "
+        "a sub-category's code starts with its parent's code (01-01).")
     name = fields.Char("Name", required=True, translate=True)
     parent = fields.Many2One('qms.device.category', "Parent")
     childs = fields.One2Many('qms.device.category', 'parent', "Children")
@@ -15,6 +21,11 @@ class Category(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('code_unique', Unique(t, t.code),
+                'qms_sales.msg_device_category_code_unique'),
+            ]
         cls._order.insert(0, ('code', 'ASC'))
 
     def get_rec_name(self, name):
@@ -29,6 +40,14 @@ class Category(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
             ('name', operator, value, *clause[3:]),
             ]
 
+    @property
+    def top_code(self):
+        "The code of the top-level category as used in registration numbers"
+        category = self
+        while category.parent:
+            category = category.parent
+        return category.code
+
     def covers(self, category):
         "Return True if this category is category or one of its ancestors"
         while category:
@@ -36,3 +55,21 @@ class Category(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
                 return True
             category = category.parent
         return False
+
+    @classmethod
+    def validate_fields(cls, categories, field_names):
+        super().validate_fields(categories, field_names)
+        if field_names & {'code', 'parent'}:
+            cls.check_code(categories)
+
+    @classmethod
+    def check_code(cls, categories):
+        for category in {c for p in categories for c in [p, *p.childs]}:
+            parent = category.parent
+            if parent and (category.code == parent.code
+                    or not category.code.startswith(parent.code)):
+                raise CategoryCodeError(gettext(
+                        'qms_sales.msg_device_category_code_parent',
+                        category=category.rec_name,
+                        parent=parent.rec_name,
+                        code=parent.code))

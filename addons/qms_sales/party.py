@@ -1,9 +1,19 @@
 # This file is part of the QMS modules for Tryton.
+import datetime as dt
+
+from sql import Column, Null
+from sql.conditionals import Coalesce
+from stdnum.cn import uscc
+
+from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
+from trytond.transaction import Transaction, without_check_access
 
-from .registration import DEVICE_CLASSES, VALIDITY_STATES, validity_state
+from .exceptions import QualificationNumberError
+from .registration import (
+    DEVICE_CLASSES, VALIDITY_STATES, validity_domain, validity_state)
 
 BUYER_TYPES = [
     (None, ""),
@@ -21,6 +31,10 @@ QUALIFICATION_KINDS = [
     ('intended_use', "Statement of Intended Use"),
     ('other', "Other"),
     ]
+# Changing one of these fields voids the verification
+VERIFIED_FIELDS = {
+    'kind', 'number', 'issue_date', 'expiration_date', 'device_classes',
+    'categories', 'revoked'}
 
 
 class Party(metaclass=PoolMeta):
@@ -30,17 +44,54 @@ class Party(metaclass=PoolMeta):
         help="The kind of buyer the regulation knows.")
     qualifications = fields.One2Many('party.qualification', 'party',
         "Qualifications")
+    qualification_revisions = fields.One2Many(
+        'party.qualification.revision', 'party', "Qualification History",
+        readonly=True)
+    first_sale_checked = fields.Function(fields.Boolean(
+            "First Sale Checked",
+            help="The party has a verified and valid qualification, "
+            "as the buyer file requires before the first sale."),
+        'get_first_sale_checked')
+    last_check_date = fields.DateTime("Last Check Date", readonly=True)
+    last_check_user = fields.Many2One('res.user', "Last Check User",
+        readonly=True)
+    last_check_result = fields.Text("Last Check Result", readonly=True)
+
+    def get_first_sale_checked(self, name):
+        return any(q.verified_by and q.state in {'valid', 'expiring'}
+            for q in self.qualifications)
+
+    def record_check(self, result_text):
+        "Record in the buyer file the result of a qualification check"
+        with without_check_access():
+            self.__class__.write([self], {
+                    'last_check_date': dt.datetime.now(),
+                    'last_check_user': Transaction().user,
+                    'last_check_result': result_text,
+                    })
+
+    @classmethod
+    def copy(cls, parties, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('last_check_date')
+        default.setdefault('last_check_user')
+        default.setdefault('last_check_result')
+        return super().copy(parties, default=default)
 
 
 class Qualification(DeactivableMixin, ModelSQL, ModelView):
     "Party Qualification"
     __name__ = 'party.qualification'
     _rec_name = 'number'
+    _history = True
 
     party = fields.Many2One('party.party', "Party", required=True,
         ondelete='CASCADE')
     kind = fields.Selection(QUALIFICATION_KINDS, "Kind", required=True)
-    number = fields.Char("Number", required=True)
+    kind_string = kind.translated('kind')
+    number = fields.Char("Number", required=True,
+        help="For a business licence, "
+        "the 18-character unified social credit code.")
     issuer = fields.Char("Issuer")
     issue_date = fields.Date("Issue Date")
     expiration_date = fields.Date("Expiration Date",
@@ -62,7 +113,21 @@ class Qualification(DeactivableMixin, ModelSQL, ModelView):
     verified_date = fields.Date("Verified Date", readonly=True)
     revoked = fields.Boolean("Revoked")
     state = fields.Function(fields.Selection(VALIDITY_STATES, "State"),
-        'get_state')
+        'get_state', searcher='search_state')
+    revisions = fields.One2Many(
+        'party.qualification.revision', 'qualification', "History",
+        readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('expiration_date', 'ASC NULLS LAST'))
+        cls._buttons.update({
+                'verify': {
+                    'invisible': Eval('state').in_(['expired', 'revoked']),
+                    'depends': ['state'],
+                    },
+                })
 
     @classmethod
     def default_revoked(cls):
@@ -76,6 +141,68 @@ class Qualification(DeactivableMixin, ModelSQL, ModelView):
             Date.today(), self.expiration_date, self.revoked,
             Configuration(1).expiry_warning_days)
 
+    @classmethod
+    def search_state(cls, name, clause):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Configuration = pool.get('qms.configuration')
+        return validity_domain(
+            clause, Date.today(), Configuration(1).expiry_warning_days)
+
+    @property
+    def verified(self):
+        return bool(self.verified_by)
+
+    def covers(self, device_class, category):
+        "Return True if the scope covers the device class and category"
+        return ((device_class in (self.device_classes or ()))
+            and any(c.covers(category) for c in self.categories))
+
+    @classmethod
+    @ModelView.button
+    def verify(cls, qualifications):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        cls.write(qualifications, {
+                'verified_by': Transaction().user,
+                'verified_date': Date.today(),
+                })
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if (mode == 'write' and VERIFIED_FIELDS & values.keys()
+                and 'verified_by' not in values):
+            values['verified_by'] = None
+            values['verified_date'] = None
+        return values
+
+    @classmethod
+    def copy(cls, qualifications, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('verified_by')
+        default.setdefault('verified_date')
+        return super().copy(qualifications, default=default)
+
+    @classmethod
+    def validate_fields(cls, qualifications, field_names):
+        super().validate_fields(qualifications, field_names)
+        if field_names & {'kind', 'number'}:
+            cls.check_number(qualifications)
+
+    @classmethod
+    def check_number(cls, qualifications):
+        for qualification in qualifications:
+            if qualification.kind == 'business':
+                try:
+                    uscc.validate(qualification.number)
+                except Exception as exception:
+                    raise QualificationNumberError(gettext(
+                            'qms_sales.msg_qualification_number_uscc',
+                            number=qualification.number,
+                            party=qualification.party.rec_name,
+                            reason=str(exception))) from exception
+
 
 class QualificationCategory(ModelSQL):
     "Party Qualification - Device Category"
@@ -85,3 +212,53 @@ class QualificationCategory(ModelSQL):
         required=True, ondelete='CASCADE')
     category = fields.Many2One('qms.device.category', "Category",
         required=True, ondelete='CASCADE')
+
+
+class QualificationRevision(ModelSQL, ModelView):
+    "Party Qualification Revision"
+    __name__ = 'party.qualification.revision'
+
+    qualification = fields.Many2One('party.qualification', "Qualification")
+    party = fields.Many2One('party.party', "Party")
+    date = fields.Timestamp("Date")
+    user = fields.Many2One('res.user', "User")
+    kind = fields.Selection(QUALIFICATION_KINDS, "Kind")
+    number = fields.Char("Number")
+    issue_date = fields.Date("Issue Date")
+    expiration_date = fields.Date("Expiration Date")
+    device_classes = fields.MultiSelection(DEVICE_CLASSES, "Device Classes")
+    verified_by = fields.Many2One('res.user', "Verified by")
+    verified_date = fields.Date("Verified Date")
+    revoked = fields.Boolean("Revoked")
+    active = fields.Boolean("Active")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Qualification = pool.get('party.qualification')
+        history = Qualification.__table_history__()
+        return history.select(
+            Column(history, '__id').as_('id'),
+            history.create_uid.as_('create_uid'),
+            history.create_date.as_('create_date'),
+            history.write_uid.as_('write_uid'),
+            history.write_date.as_('write_date'),
+            history.id.as_('qualification'),
+            history.party.as_('party'),
+            Coalesce(history.write_date, history.create_date).as_('date'),
+            Coalesce(history.write_uid, history.create_uid).as_('user'),
+            history.kind.as_('kind'),
+            history.number.as_('number'),
+            history.issue_date.as_('issue_date'),
+            history.expiration_date.as_('expiration_date'),
+            history.device_classes.as_('device_classes'),
+            history.verified_by.as_('verified_by'),
+            history.verified_date.as_('verified_date'),
+            history.revoked.as_('revoked'),
+            history.active.as_('active'),
+            where=history.party != Null)
