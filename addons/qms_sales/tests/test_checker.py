@@ -3,7 +3,10 @@ import datetime as dt
 import unittest
 from contextlib import contextmanager
 from decimal import Decimal
+from itertools import count
 from unittest.mock import patch
+
+from stdnum.cn import uscc
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
@@ -16,6 +19,22 @@ from trytond.transaction import Transaction
 
 TODAY = dt.date.today()
 YEAR = dt.timedelta(days=365)
+SERIAL = count(1)
+
+
+def business_number():
+    "Return a new valid unified social credit code"
+    number = '91110105MA01%05d' % next(SERIAL)
+    return number + uscc.calc_check_digit(number)
+
+
+def registration_number(device_class, code):
+    "Return a new valid registration or filing number"
+    serial = next(SERIAL) % 10000
+    if device_class == '1':
+        return f'国械备2015{serial:04d}号'
+    prefix = '国' if device_class == '3' else '粤'
+    return f'{prefix}械注准2016{device_class}{code[:2]}{serial:04d}'
 
 
 @contextmanager
@@ -51,6 +70,8 @@ def create_customer(name="Customer", buyer_type='distributor',
     party.save()
     for values in qualifications or []:
         values = values.copy()
+        if values['kind'] == 'business':
+            values.setdefault('number', business_number())
         values.setdefault('number', f"{name}-{values['kind']}")
         values.setdefault('issue_date', TODAY - 2 * YEAR)
         values.setdefault('expiration_date', TODAY + 2 * YEAR)
@@ -75,10 +96,12 @@ def create_registration(device_class='3', code='14', periods=None,
     Party = pool.get('party.party')
     Registration = pool.get('product.registration')
     manufacturer, = Party.create([{'name': "Manufacturer"}])
-    values.setdefault('expiration_date', TODAY + 2 * YEAR)
+    if device_class != '1':
+        values.setdefault('expiration_date', TODAY + 2 * YEAR)
     registration = Registration(
-        number=number or f'国械注准2016{device_class}140001',
-        kind='registration', device_class=device_class,
+        number=number or registration_number(device_class, code),
+        kind='registration' if device_class != '1' else 'filing',
+        device_class=device_class,
         category=category(code), name="Device",
         registrant=manufacturer, manufacturer=manufacturer,
         issue_date=TODAY - 3 * YEAR, **values)
@@ -285,6 +308,7 @@ class QmsSalesGateTestCase(unittest.TestCase):
                     create_registration(
                         expiration_date=TODAY - dt.timedelta(days=1)),
                     create_registration(
+                        expiration_date=TODAY - YEAR,
                         periods=[(TODAY - 3 * YEAR, TODAY - YEAR)]),
                     ]:
                 with self.subTest(registration=registration):
