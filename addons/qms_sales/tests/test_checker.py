@@ -1,6 +1,9 @@
 # This file is part of the QMS modules for Tryton.
+import base64
 import datetime as dt
+import json
 import unittest
+from urllib.parse import quote
 from contextlib import contextmanager
 from decimal import Decimal
 from itertools import count
@@ -14,7 +17,7 @@ from trytond.modules.company.tests import (
 from trytond.modules.qms_sales.exceptions import GateError, OverrideError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    activate_module, drop_db, with_transaction)
+    RouteTestCase, activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
 TODAY = dt.date.today()
@@ -732,3 +735,72 @@ class QmsSalesGateTestCase(unittest.TestCase):
                         Checker.check([Sale(sale.id)], 'confirm'), [])
                 counts.append(counter[0])
             self.assertEqual(counts[0], counts[1])
+
+
+class QmsSalesGateRPCTestCase(RouteTestCase):
+    "Test the administrator cannot bypass the gate over RPC"
+    module = 'qms_sales'
+    password = 'qms-admin-2026'
+
+    @classmethod
+    def setUpDatabase(cls):
+        pool = Pool()
+        User = pool.get('res.user')
+        admin, = User.search([('login', '=', 'admin')])
+        admin.password = cls.password
+        admin.save()
+        company = create_company()
+        with set_company(company):
+            employee = create_employee(company, "Salesperson")
+            User.write([admin], {
+                    'employees': [('add', [employee.id])],
+                    'employee': employee.id,
+                    })
+            customer = create_customer("Unlicensed", qualifications=[
+                    {'kind': 'business'}])
+            product = create_product()
+            authorize(employee, parties=[customer],
+                templates=[product.template])
+            sale = create_sale(customer, [product], salesperson=employee)
+            cls.sale_id = sale.id
+            cls.company_id = company.id
+
+    def call(self, client, method, *params, auth=None):
+        headers = {}
+        if auth:
+            headers['Authorization'] = 'Session ' + base64.b64encode(
+                auth.encode()).decode()
+        response = client.post(f'/{quote(self.db_name)}/rpc/',
+            data=json.dumps({'id': 1, 'method': method, 'params': params}),
+            content_type='application/json', headers=headers)
+        self.assertEqual(response.status_code, 200, response.data)
+        return response.json
+
+    def test_admin_cannot_bypass_q01(self):
+        "Test admin over RPC cannot quote, review or override Q01"
+        client = self.client()
+        result = self.call(client, 'common.db.login',
+            'admin', {'password': self.password}, 'en')
+        user_id, session = result['result'][:2]
+        auth = f'admin:{user_id}:{session}'
+        context = self.call(client, 'model.res.user.get_preferences',
+            True, {}, auth=auth)['result']
+
+        for method, params in [
+                ('model.sale.sale.quote', [[self.sale_id], context]),
+                ('model.sale.sale.write', [[self.sale_id],
+                        {'reviewed_by': user_id}, context]),
+                ('model.qms.sales.override.create', [[{
+                                'sale': self.sale_id, 'rule': 'Q04',
+                                'reason': "admin"}], context]),
+                ]:
+            with self.subTest(method=method):
+                result = self.call(client, method, *params, auth=auth)
+                self.assertIn('error', result)
+                self.assertNotIn('result', result)
+                if method.endswith('quote'):
+                    self.assertIn('[Q01]', str(result['error']))
+
+        result = self.call(client, 'model.sale.sale.read',
+            [self.sale_id], ['state'], context, auth=auth)
+        self.assertEqual(result['result'][0]['state'], 'draft')
