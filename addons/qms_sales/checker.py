@@ -1,5 +1,6 @@
 # This file is part of the QMS modules for Tryton.
 from collections import defaultdict, namedtuple
+from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Model
@@ -152,7 +153,7 @@ class Checker(Model):
         "Q05: the contract review is done when required"
         failures = []
         for sale in data.documents:
-            reasons = sale.review_reasons()
+            reasons = sale.review_reasons(data.amounts.get(sale))
             if reasons and not sale.reviewed_by:
                 failures.append(Failure(code, sale, gettext(
                             'qms_sales.msg_q05_review',
@@ -189,27 +190,27 @@ class Checker(Model):
 
 
 class GateData:
-    "The records the rules need, read in batches for all the documents"
+    """The records the rules need, read in batches for all the documents:
+    the number of queries does not depend on the number of lines"""
 
     def __init__(self, documents):
         pool = Pool()
         Date = pool.get('ir.date')
-        Qualification = pool.get('party.qualification')
         self.documents = documents
         self.model = documents[0].__name__
         with Transaction().set_context(company=documents[0].company.id):
             self.today = Date.today()
-        self.items = [i for d in documents for i in self._items(d)]
+        self._cache = {}
+        self.amounts = {}
+        self.items = self._read_items()
+        self._read_devices()
         self.devices = [i for i in self.items if self.is_device(i.product)]
-        parties = {i.party for i in self.items} | {
-            self._party(d) for d in documents}
-        self.qualifications = defaultdict(list)
-        for qualification in Qualification.search([
-                    ('party', 'in', [p.id for p in parties if p]),
-                    ], order=[('expiration_date', 'DESC NULLS FIRST')]):
-            self.qualifications[qualification.party].append(qualification)
-        kinds = dict(Qualification.fields_get(['kind'])['kind']['selection'])
-        self.kind_names = kinds
+        self._read_qualifications()
+
+    def _cached(self, key, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
 
     def _party(self, document):
         if self.model == 'sale.sale':
@@ -224,51 +225,165 @@ class GateData:
             return document.sale_date or self.today
         return document.effective_date or self.today
 
-    def _items(self, document):
-        party = self._party(document)
-        date = self._date(document)
+    def _read_items(self):
+        pool = Pool()
+        Line = pool.get('sale.line')
+        items = []
         if self.model == 'sale.sale':
-            for line in document.lines:
-                if line.type == 'line' and line.product:
-                    yield Item(document, party, line.product, None, date)
-        else:
+            sales = {d.id: d for d in self.documents}
+            for line in Line.search_read([
+                        ('sale', 'in', list(sales)),
+                        ('type', '=', 'line'),
+                        ], fields_names=[
+                        'sale', 'product', 'quantity', 'unit_price']):
+                sale = sales[line['sale']]
+                self.amounts[sale] = self.amounts.get(sale, 0) + (
+                    Decimal(str(line['quantity'] or 0))
+                    * (line['unit_price'] or 0))
+                if line['product']:
+                    items.append(Item(sale, self._party(sale),
+                            line['product'], None, self._date(sale)))
+            for sale, amount in self.amounts.items():
+                self.amounts[sale] = sale.currency.round(amount)
+            return items
+        for document in self.documents:
+            party, date = self._party(document), self._date(document)
             if self.model == 'stock.shipment.in':
                 moves = document.incoming_moves
             else:
                 moves = document.outgoing_moves
             for move in moves:
                 if move.state != 'cancelled':
-                    yield Item(
-                        document, party, move.product,
-                        getattr(move, 'lot', None), date)
+                    lot = getattr(move, 'lot', None)
+                    items.append(Item(document, party, move.product.id,
+                            lot.id if lot else None, date))
+        return items
 
-    @staticmethod
-    def is_device(product):
-        template = product.template
-        return bool(template.device_class or template.registration)
+    def _read_devices(self):
+        pool = Pool()
+        Product = pool.get('product.product')
+        Template = pool.get('product.template')
+        Registration = pool.get('product.registration')
+        Period = pool.get('product.registration.period')
+        Lot = pool.get('stock.lot')
+        product_ids = list({i.product for i in self.items})
+        self.products = {p.id: p for p in Product.browse(product_ids)}
+        self.product_templates = {
+            p['id']: p['template']
+            for p in Product.read(product_ids, ['template'])}
+        self.templates = {t['id']: t for t in Template.read(
+                list(set(self.product_templates.values())),
+                ['device_class', 'registration', 'filing_exempt'])}
+        registration_ids = list({
+                t['registration'] for t in self.templates.values()
+                if t['registration']})
+        periods = defaultdict(list)
+        for period in Period.search_read([
+                    ('registration', 'in', registration_ids),
+                    ], fields_names=[
+                    'registration', 'start_date', 'end_date']):
+            periods[period['registration']].append(Period(period['id'],
+                    start_date=period['start_date'],
+                    end_date=period['end_date']))
+        # Instances filled from one read: valid_on needs no further query
+        self.registration_values = {}
+        self.registrations = {}
+        for values in Registration.read(registration_ids, [
+                    'number', 'revoked', 'revoked_date', 'issue_date',
+                    'expiration_date', 'category', 'device_class']):
+            id_ = values['id']
+            self.registration_values[id_] = values
+            self.registrations[id_] = Registration(id_,
+                number=values['number'], revoked=values['revoked'],
+                revoked_date=values['revoked_date'],
+                issue_date=values['issue_date'],
+                expiration_date=values['expiration_date'],
+                periods=sorted(
+                    periods[id_], key=lambda p: p.start_date))
+        lot_ids = list({i.lot for i in self.items if i.lot})
+        self.lots = {l.id: l for l in Lot.browse(lot_ids)}
+        self.production_dates = {
+            l['id']: l['production_date']
+            for l in Lot.read(lot_ids, ['production_date'])}
 
-    @staticmethod
-    def device_class(product):
-        template = product.template
-        if template.device_class:
-            return template.device_class
-        return template.registration.device_class
+    def _read_qualifications(self):
+        pool = Pool()
+        Qualification = pool.get('party.qualification')
+        parties = {i.party for i in self.items} | {
+            self._party(d) for d in self.documents}
+        self.qualifications = defaultdict(list)
+        for qualification in Qualification.search_read([
+                    ('party', 'in', [p.id for p in parties if p]),
+                    ], order=[('expiration_date', 'DESC NULLS FIRST')],
+                fields_names=[
+                    'party', 'kind', 'number', 'revoked', 'issue_date',
+                    'expiration_date', 'verified_by', 'device_classes',
+                    'categories']):
+            self.qualifications[qualification['party']].append(
+                qualification)
 
-    @staticmethod
-    def category(product):
-        registration = product.template.registration
-        return registration.category if registration else None
+    def kinds_name(self, kinds):
+        pool = Pool()
+        Qualification = pool.get('party.qualification')
+        names = self._cached('kind_names', lambda: dict(
+                Qualification.fields_get(['kind'])['kind']['selection']))
+        return ' / '.join(names[k] for k in kinds)
+
+    def template(self, product):
+        return self.templates[self.product_templates[product]]
+
+    def is_device(self, product):
+        template = self.template(product)
+        return bool(template['device_class'] or template['registration'])
+
+    def device_class(self, product):
+        template = self.template(product)
+        if template['device_class']:
+            return template['device_class']
+        return self.registration_values[
+            template['registration']]['device_class']
+
+    def category(self, product):
+        "Return the id of the device category of the product"
+        registration = self.template(product)['registration']
+        if registration:
+            return self.registration_values[registration]['category']
+
+    def covers(self, category, other):
+        "Return True if category covers the other category"
+        pool = Pool()
+        Category = pool.get('qms.device.category')
+        return self._cached(('covers', category, other),
+            lambda: Category(category).covers(Category(other)))
+
+    def valid_on(self, registration, date):
+        return self._cached(('valid_on', registration, date),
+            lambda: self.registrations[registration].valid_on(date))
+
+    def product_name(self, product):
+        return self._cached(('product', product),
+            lambda: self.products[product].rec_name)
+
+    def category_name(self, category):
+        pool = Pool()
+        Category = pool.get('qms.device.category')
+        return self._cached(('category', category),
+            lambda: Category(category).rec_name)
 
     def valid_qualifications(self, party, kinds, date):
-        "Return the qualifications of kinds and why they fail"
-        candidates = [q for q in self.qualifications[party]
-            if q.kind in kinds]
-        valid = [q for q in candidates
-            if not q.revoked
-            and (not q.issue_date or q.issue_date <= date)
-            and (not q.expiration_date or date <= q.expiration_date)]
-        verified = [q for q in valid if q.verified_by]
-        return candidates, valid, verified
+        "Return the qualifications of kinds, the valid and verified ones"
+        def compute():
+            candidates = [q for q in self.qualifications[party.id]
+                if q['kind'] in kinds]
+            valid = [q for q in candidates
+                if not q['revoked']
+                and (not q['issue_date'] or q['issue_date'] <= date)
+                and (not q['expiration_date']
+                    or date <= q['expiration_date'])]
+            verified = [q for q in valid if q['verified_by']]
+            return candidates, valid, verified
+        return self._cached(
+            ('qualifications', party, tuple(kinds), date), compute)
 
     def required_kinds(self, party, product):
         if party.buyer_type == 'user':
@@ -276,67 +391,76 @@ class GateData:
         elif party.buyer_type == 'need':
             return ['intended_use']
         device_class = self.device_class(product)
-        if device_class == '2' and product.template.filing_exempt:
+        if device_class == '2' and self.template(product)['filing_exempt']:
             return ['business']
         return CLASS_KINDS[device_class]
+
+    def in_scope(self, qualification, device_class, category):
+        return (device_class in (qualification['device_classes'] or [])
+            and (category is None
+                or any(self.covers(c, category)
+                    for c in qualification['categories'])))
 
     def customer_failure(self, item):
         party, product, date = item.party, item.product, item.date
         kinds = self.required_kinds(party, product)
         device_class = self.device_class(product)
         category = self.category(product)
+        candidates, valid, verified = self.valid_qualifications(
+            party, kinds, date)
+        if any(self.in_scope(q, device_class, category) for q in verified):
+            return
         values = {
             'party': party.rec_name,
-            'product': product.rec_name,
-            'kinds': ' / '.join(self.kind_names[k] for k in kinds),
+            'product': self.product_name(product),
+            'kinds': self.kinds_name(kinds),
             'device_class': device_class,
             'date': date,
             }
-        candidates, valid, verified = self.valid_qualifications(
-            party, kinds, date)
         if not candidates:
             return gettext('qms_sales.msg_q01_missing', **values)
         elif not valid:
             return gettext('qms_sales.msg_q01_invalid',
-                qualification=candidates[0].rec_name, **values)
+                qualification=candidates[0]['number'], **values)
         elif not verified:
             return gettext('qms_sales.msg_q01_unverified',
-                qualification=valid[0].rec_name, **values)
-        for qualification in verified:
-            if (device_class in (qualification.device_classes or [])
-                    and (category is None
-                        or any(c.covers(category)
-                            for c in qualification.categories))):
-                return
+                qualification=valid[0]['number'], **values)
         return gettext('qms_sales.msg_q01_scope',
-            qualification=verified[0].rec_name,
-            category=category.rec_name if category else '', **values)
+            qualification=verified[0]['number'],
+            category=self.category_name(category) if category else '',
+            **values)
 
     def product_failures(self, item):
         product, lot, date = item.product, item.lot, item.date
-        registration = product.template.registration
-        values = {
-            'product': product.rec_name,
-            'date': date,
-            }
+        registration = self.template(product)['registration']
+        production_date = self.production_dates.get(lot)
+
+        def values(**extra):
+            values = {
+                'product': self.product_name(product),
+                'date': date,
+                }
+            if registration:
+                values['registration'] = (
+                    self.registration_values[registration]['number'])
+            if lot:
+                values['lot'] = self.lots[lot].rec_name
+            values.update(extra)
+            return values
         if not registration:
-            yield gettext('qms_sales.msg_q02_no_registration', **values)
-        elif registration.revoked:
-            yield gettext('qms_sales.msg_q02_revoked',
-                registration=registration.rec_name, **values)
-        elif lot and lot.production_date:
-            if not registration.valid_on(lot.production_date):
+            yield gettext('qms_sales.msg_q02_no_registration', **values())
+        elif self.registration_values[registration]['revoked']:
+            yield gettext('qms_sales.msg_q02_revoked', **values())
+        elif production_date:
+            if not self.valid_on(registration, production_date):
                 yield gettext('qms_sales.msg_q02_lot_produced',
-                    registration=registration.rec_name, lot=lot.rec_name,
-                    production_date=lot.production_date, **values)
-        elif not registration.valid_on(date):
-            yield gettext('qms_sales.msg_q02_invalid',
-                registration=registration.rec_name, **values)
-        if product.is_sales_stopped(date):
-            yield gettext('qms_sales.msg_q02_product_stopped', **values)
-        if lot and lot.is_sales_stopped(date):
-            yield gettext('qms_sales.msg_q02_lot_stopped',
-                lot=lot.rec_name, **values)
+                    **values(production_date=production_date))
+        elif not self.valid_on(registration, date):
+            yield gettext('qms_sales.msg_q02_invalid', **values())
+        if self.products[product].is_sales_stopped(date):
+            yield gettext('qms_sales.msg_q02_product_stopped', **values())
+        if lot and self.lots[lot].is_sales_stopped(date):
+            yield gettext('qms_sales.msg_q02_lot_stopped', **values())
 
     def supplier_failures(self, shipment):
         party = shipment.supplier
@@ -349,7 +473,7 @@ class GateData:
             if not verified:
                 yield gettext('qms_sales.msg_q03_supplier',
                     party=party.rec_name, shipment=shipment.rec_name,
-                    kinds=' / '.join(self.kind_names[k] for k in kinds),
+                    kinds=self.kinds_name(kinds),
                     date=date)
 
     def overridden(self, code):
@@ -363,16 +487,19 @@ class GateData:
     def authorizations(self):
         pool = Pool()
         Authorization = pool.get('qms.sales.authorization')
-        if not hasattr(self, '_authorizations'):
-            self._authorizations = defaultdict(list)
+
+        def compute():
+            authorizations = defaultdict(list)
             employees = {d.salesperson for d in self.documents}
-            for authorization in Authorization.search([
-                        ('employee', 'in',
-                            [e.id for e in employees if e]),
-                        ]):
-                self._authorizations[authorization.employee].append(
+            for authorization in Authorization.search_read([
+                        ('employee', 'in', [e.id for e in employees if e]),
+                        ], fields_names=[
+                        'employee', 'company', 'valid_from', 'valid_to',
+                        'parties', 'territory', 'products', 'categories']):
+                authorizations[authorization['employee']].append(
                     authorization)
-        return self._authorizations
+            return authorizations
+        return self._cached('authorizations', compute)
 
     def salesperson_failures(self, sale):
         date = self._date(sale)
@@ -384,13 +511,14 @@ class GateData:
         for address in [sale.shipment_address, sale.invoice_address]:
             subdivision = address.subdivision if address else None
             while subdivision:
-                subdivisions.add(subdivision)
+                subdivisions.add(subdivision.id)
                 subdivision = subdivision.parent
-        authorizations = [a for a in self.authorizations()[sale.salesperson]
-            if a.company == sale.company
-            and a.valid_from <= date <= a.valid_to
-            and (sale.party in a.parties
-                or subdivisions.intersection(a.territory))]
+        authorizations = [a
+            for a in self.authorizations()[sale.salesperson.id]
+            if a['company'] == sale.company.id
+            and a['valid_from'] <= date <= a['valid_to']
+            and (sale.party.id in a['parties']
+                or subdivisions.intersection(a['territory']))]
         values = {
             'sale': sale.rec_name,
             'employee': sale.salesperson.rec_name,
@@ -405,13 +533,14 @@ class GateData:
             if item.document == sale and item.product not in products:
                 products.append(item.product)
         for product in products:
+            template = self.product_templates[product]
             category = self.category(product)
-            if not any(product.template in a.products
-                    or (category and any(
-                            c.covers(category) for c in a.categories))
+            if not any(template in a['products']
+                    or (category and any(self.covers(c, category)
+                            for c in a['categories']))
                     for a in authorizations):
                 yield gettext('qms_sales.msg_q04_product',
-                    product=product.rec_name, **values)
+                    product=self.product_name(product), **values)
 
     def conceded(self):
         pool = Pool()

@@ -74,16 +74,18 @@ class Sale(metaclass=PoolMeta):
     def default_salesperson(cls):
         return Transaction().context.get('employee')
 
-    def review_reasons(self):
+    def review_reasons(self, untaxed_amount=None):
         "Return why the sale needs a contract review"
         pool = Pool()
         Configuration = pool.get('qms.configuration')
         reasons = []
         threshold = Configuration(1).review_amount
-        if (threshold is not None
-                and (self.untaxed_amount or 0) > threshold):
-            reasons.append(gettext('qms_sales.msg_review_amount',
-                    amount=self.untaxed_amount, threshold=threshold))
+        if threshold is not None:
+            if untaxed_amount is None:
+                untaxed_amount = self.untaxed_amount or 0
+            if untaxed_amount > threshold:
+                reasons.append(gettext('qms_sales.msg_review_amount',
+                        amount=untaxed_amount, threshold=threshold))
         if self.tender:
             reasons.append(gettext('qms_sales.msg_review_tender'))
         if self.non_standard_terms:
