@@ -712,6 +712,16 @@ class QmsSalesGateTestCase(unittest.TestCase):
             self.assertEqual(codes(failures), ['Q03'])
             self.assertIn("Trader", failures[0].message)
 
+            blocked = shipment(unlicensed, product)
+            with self.assertRaises(GateError) as cm:
+                Shipment.receive([blocked])
+            self.assertIn('[Q03]', cm.exception.message)
+            self.assertEqual(blocked.state, 'draft')
+            received = shipment(supplier, product)
+            with Transaction().set_context(_skip_warnings=True):
+                Shipment.receive([received])
+            self.assertIn(received.state, {'received', 'done'})
+
     @with_transaction()
     def test_query_count(self):
         "Test the checker's query count does not grow with the lines"
