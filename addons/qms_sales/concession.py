@@ -1,9 +1,13 @@
 # This file is part of the QMS modules for Tryton.
 import datetime
 
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.model.exceptions import AccessError
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+
+from .exceptions import ConcessionError
 
 _states = {'readonly': Eval('state') != 'draft'}
 
@@ -60,6 +64,47 @@ class Concession(Workflow, ModelSQL, ModelView):
     @classmethod
     def default_state(cls):
         return 'draft'
+
+    @fields.depends('shipment')
+    def on_change_shipment(self):
+        if self.shipment and self.shipment.id and self.shipment.id >= 0:
+            if self.shipment.__name__ == 'stock.shipment.out':
+                self.customer = self.shipment.customer
+
+    @classmethod
+    def validate_fields(cls, concessions, field_names):
+        super().validate_fields(concessions, field_names)
+        if field_names & {'shipment', 'customer'}:
+            for concession in concessions:
+                concession.check_customer()
+
+    def check_customer(self):
+        shipment = self.shipment
+        if (shipment and shipment.__name__ == 'stock.shipment.out'
+                and shipment.customer != self.customer):
+            raise ConcessionError(gettext(
+                    'qms_sales.msg_concession_customer',
+                    concession=self.rec_name,
+                    shipment=shipment.rec_name,
+                    customer=shipment.customer.rec_name))
+
+    @classmethod
+    def check_modification(
+            cls, mode, concessions, values=None, external=False):
+        super().check_modification(
+            mode, concessions, values=values, external=external)
+        if mode == 'write' and external and (
+                values.keys() & {'state', 'approved_by', 'approved_date'}
+                or any(c.state != 'draft' for c in concessions)):
+            raise AccessError(gettext(
+                    'qms_sales.msg_concession_modify',
+                    concession=', '.join(c.rec_name for c in concessions)))
+        if mode == 'delete':
+            for concession in concessions:
+                if concession.state != 'draft':
+                    raise AccessError(gettext(
+                            'qms_sales.msg_concession_delete',
+                            concession=concession.rec_name))
 
     @classmethod
     @ModelView.button

@@ -1,6 +1,6 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.exceptions import UserError, UserWarning
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class RegistrationNumberError(ValidationError):
@@ -24,4 +24,16 @@ class CategoryCodeError(ValidationError):
 
 
 class QualificationNumberError(ValidationError):
+    pass
+
+
+class GateError(UserError):
+    "An action blocked by the qualification gate"
+
+
+class OverrideError(AccessError):
+    pass
+
+
+class ConcessionError(ValidationError):
     pass
