@@ -1,17 +1,12 @@
 # This file is part of the QMS modules for Tryton.
-from collections import defaultdict
 
-from sql import Literal, Null, With
-from sql.aggregate import Count, Max, Min, Sum
+from sql import With
 from sql.conditionals import Case, Coalesce
 
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval, PYSONEncoder
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.tools import reduce_ids
 from trytond.transaction import Transaction
-from trytond.wizard import (
-    Button, StateAction, StateTransition, StateView, Wizard)
 
 LINK_KINDS = [
     ('kit', "Kit"),
