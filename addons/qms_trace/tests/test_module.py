@@ -1,12 +1,16 @@
 # This file is part of the QMS modules for Tryton.
 import base64
 import datetime as dt
+import io
+import zipfile
 from decimal import Decimal
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.qms_trace.exceptions import (
     RecordAccessError, RecordMissingError)
+from trytond.modules.qms_trace.export import (
+    PURCHASE_COLUMNS, SALES_COLUMNS)
 from trytond.modules.qms_trace.record import retain_until
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -254,6 +258,98 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
                     Record.create([{'product_name': "Fake"}])
                 with self.assertRaises(RecordAccessError):
                     Record.copy([record])
+
+    @with_transaction()
+    def test_trace_lists(self):
+        "Test downstream and upstream lists opened with lots in context"
+        pool = Pool()
+        Downstream = pool.get('qms.trace.downstream')
+        Upstream = pool.get('qms.trace.upstream')
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+            customers = history['customers']
+            lots = [history['lot'].id]
+
+            with Transaction().set_context(lots=lots):
+                rows = Downstream.search([], order=[('first_date', 'ASC')])
+                self.assertEqual(
+                    [(r.customer, r.quantity, r.shipments) for r in rows],
+                    [(customers['A'], 3, 1), (customers['C'], 4, 1)])
+                self.assertEqual(rows[0].phone, '+8657188880000')
+                up, = Upstream.search([])
+                self.assertEqual(up.supplier, history['supplier'])
+                self.assertEqual(up.shipment, history['receipt'])
+            with Transaction().set_context(lots=lots, with_returned=True):
+                self.assertEqual(Downstream.search_count([]), 3)
+
+    @with_transaction()
+    def test_trace_open_lots_of(self):
+        "Test the lots to trace from a product, customer or shipment"
+        pool = Pool()
+        TraceOpen = pool.get('qms.trace.open', type='wizard')
+        Product = pool.get('product.product')
+        Party = pool.get('party.party')
+        ShipmentOut = pool.get('stock.shipment.out')
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+            lot = history['lot']
+            self.assertEqual(
+                TraceOpen.lots_of(Product, [history['product']]), [lot])
+            self.assertEqual(
+                TraceOpen.lots_of(Party, [history['customers']['B']]),
+                [lot])
+            self.assertEqual(
+                TraceOpen.lots_of(
+                    ShipmentOut, [history['shipments']['C']]),
+                [lot])
+
+    @with_transaction()
+    def test_export_records(self):
+        "Test xlsx export of sales records by date"
+        pool = Pool()
+        SalesRecord = pool.get('qms.sales.record')
+        PurchaseRecord = pool.get('qms.purchase.record')
+        Result = pool.get('qms.export.result')
+        company = create_company()
+        with set_company(company):
+            create_history(company)
+
+            data, rows = Result.records(SalesRecord, SALES_COLUMNS)
+            self.assertEqual(rows, 4)
+            sheet = xlsx_text(data)
+            self.assertIn("Customer A", sheet)
+            self.assertIn("Sale", sheet)
+
+            data, rows = Result.records(SalesRecord, SALES_COLUMNS,
+                date_from=TODAY - dt.timedelta(days=6))
+            self.assertEqual(rows, 2)
+
+            data, rows = Result.records(PurchaseRecord, PURCHASE_COLUMNS)
+            self.assertEqual(rows, 1)
+            self.assertIn("Supplier", xlsx_text(data))
+
+    @with_transaction()
+    def test_export_trace(self):
+        "Test xlsx export of the trace"
+        pool = Pool()
+        Result = pool.get('qms.export.result')
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+
+            data, rows = Result.trace([history['lot']])
+
+            self.assertEqual(rows, 3)
+            text = xlsx_text(data, 'sheet1') + xlsx_text(data, 'sheet2')
+            self.assertIn("Customer C", text)
+            self.assertIn("Supplier", text)
+
+
+def xlsx_text(data, sheet='sheet1'):
+    with zipfile.ZipFile(io.BytesIO(data)) as file:
+        return file.read(f'xl/worksheets/{sheet}.xml').decode()
 
 
 class QmsTraceRouteTestCase(RouteTestCase):
