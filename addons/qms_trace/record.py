@@ -96,6 +96,8 @@ class RecordMixin(ModelSQL, ModelView):
 
     @classmethod
     def copy(cls, records, default=None):
+        if not records:
+            return super().copy(records, default=default)
         raise RecordAccessError(gettext('qms_trace.msg_record_create',
                 model=cls.__names__()['model']))
 

@@ -1,8 +1,6 @@
 # This file is part of the QMS modules for Tryton.
 from decimal import Decimal
 
-from sql import Null
-
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
@@ -29,7 +27,7 @@ class Move(metaclass=PoolMeta):
         super().__setup__()
         t = cls.__table__()
         cls._sql_indexes.update({
-                Index(t, (t.lot, Index.Range()), where=t.lot != Null),
+                Index(t, (t.lot, Index.Range())),
                 })
 
     @classmethod
@@ -263,3 +261,12 @@ class Move(metaclass=PoolMeta):
         employee = inspection.processed_by
         return (states[inspection.state],
             employee.rec_name if employee else None)
+
+
+class ShipmentOut(metaclass=PoolMeta):
+    __name__ = 'stock.shipment.out'
+
+    transport_carrier = fields.Char("Carrier",
+        help="The carrier and transport mode printed on the delivery note.")
+    transport_conditions = fields.Char("Transport Conditions",
+        help="E.g. cold chain 2-8 °C, printed on the delivery note.")

@@ -27,6 +27,12 @@ def _instance(reference):
     return Pool().get(model)(int(id_))
 
 
+def _browse(Model, ids):
+    "Return (id, record) pairs read in one batch"
+    ids = list({i for i in ids if i is not None})
+    return zip(ids, Model.browse(ids))
+
+
 class LotLink(ModelSQL, ModelView):
     "Lot Link"
     __name__ = 'qms.lot.link'
@@ -215,25 +221,26 @@ class Trace(ModelView):
             if (row['shipment']
                     and row['shipment'] not in group['shipments']):
                 group['shipments'].append(row['shipment'])
+        groups = [g for g in groups.values()
+            if with_returned or g['quantity']]
+        lots = dict(_browse(Lot, [g['lot'] for g in groups]))
+        products = dict(_browse(Product, [g['product'] for g in groups]))
+        parties = dict(_browse(Party, [g['customer'] for g in groups]))
+        addresses = dict(_browse(Address, [g['address'] for g in groups]))
         result = []
-        for group in groups.values():
-            product = Product(group['product'])
+        for group in groups:
+            product = products[group['product']]
             group['quantity'] = product.default_uom.round(group['quantity'])
             if not with_returned and not group['quantity']:
                 continue
-            group['lot'] = Lot(group['lot'])
+            group['lot'] = lots[group['lot']]
             group['product'] = product
             group['unit'] = product.default_uom
-            customer = group['customer'] = (
-                Party(group['customer'])
-                if group['customer'] is not None else None)
-            address = group['address'] = (
-                Address(group['address'])
-                if group['address'] is not None else None)
+            customer = group['customer'] = parties.get(group['customer'])
+            address = group['address'] = addresses.get(group['address'])
             if address is None and customer:
                 address = group['address'] = customer.address_get()
-            group['contact'] = (
-                address.full_address if address else '')
+            group['contact'] = address.full_address if address else ''
             group['phone'] = customer.phone if customer else None
             group['email'] = customer.email if customer else None
             group['shipments'] = [
@@ -300,7 +307,7 @@ class TraceDownstream(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('lot', 'ASC'), ('first_date', 'ASC')]
+        cls._order = [('lot', 'ASC'), ('first_date', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):
@@ -358,7 +365,7 @@ class TraceUpstream(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('lot', 'ASC'), ('date', 'ASC')]
+        cls._order = [('lot', 'ASC'), ('date', 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):

@@ -346,6 +346,34 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertIn("Customer C", text)
             self.assertIn("Supplier", text)
 
+    @with_transaction()
+    def test_delivery_note(self):
+        "Test the delivery note renders the regulatory fields"
+        pool = Pool()
+        ShipmentOut = pool.get('stock.shipment.out')
+        DeliveryNote = pool.get(
+            'stock.shipment.out.qms_delivery_note', type='report')
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+            shipment = history['shipments']['A']
+            ShipmentOut.write([shipment], {
+                    'transport_carrier': "SF Express",
+                    'transport_conditions': "Cold chain",
+                    })
+
+            oext, content, _, name = DeliveryNote.execute(
+                [shipment.id], {})
+
+            self.assertEqual(oext, 'odt')
+            with zipfile.ZipFile(io.BytesIO(content)) as file:
+                text = file.read('content.xml').decode()
+            for value in ["随货同行单", "Customer A", "1 Customer A Road",
+                    "国械注准20163460001", "Stent Registrant",
+                    "Stent Manufacturer", "L1", "ST-10", "2-8 °C",
+                    "SF Express", "Cold chain", "+8657188880000"]:
+                self.assertIn(value, text)
+
 
 def xlsx_text(data, sheet='sheet1'):
     with zipfile.ZipFile(io.BytesIO(data)) as file:
