@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import Index, fields
+from trytond.modules.company import CompanyReport
 from trytond.pool import Pool, PoolMeta
 
 from .exceptions import RecordMissingError
@@ -270,3 +271,23 @@ class ShipmentOut(metaclass=PoolMeta):
         help="The carrier and transport mode printed on the delivery note.")
     transport_conditions = fields.Char("Transport Conditions",
         help="E.g. cold chain 2-8 °C, printed on the delivery note.")
+
+
+class DeliveryNote(CompanyReport):
+    "Delivery Note (随货同行单)"
+    __name__ = 'stock.shipment.out.qms_delivery_note'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        context = super().get_context(records, header, data)
+        context['today'] = Date.today()
+        context['moves'] = cls.moves
+        return context
+
+    @classmethod
+    def moves(cls, shipment):
+        "Return the moves delivered to the customer"
+        return [m for m in shipment.moves
+            if m.to_location.type == 'customer' and m.state != 'cancelled']

@@ -99,7 +99,6 @@ class Trace(ModelView):
         shipment_id = Move.shipment.sql_id(move.shipment, Move)
         delivered = to_location.type == 'customer'
         query = (move
-            .join(closure, condition=move.lot == closure.lot)
             .join(from_location,
                 condition=move.from_location == from_location.id)
             .join(to_location,
@@ -122,7 +121,8 @@ class Trace(ModelView):
                     else_=-move.internal_quantity).as_('quantity'),
                 move.effective_date.as_('date'),
                 move.shipment.as_('shipment'),
-                where=(move.state == 'done')
+                where=move.lot.in_(closure.select(closure.lot))
+                & (move.state == 'done')
                 & ((to_location.type == 'customer')
                     | (from_location.type == 'customer')),
                 with_=[closure]))
@@ -148,7 +148,6 @@ class Trace(ModelView):
         shipment_id = Move.shipment.sql_id(move.shipment, Move)
         received = from_location.type == 'supplier'
         query = (move
-            .join(closure, condition=move.lot == closure.lot)
             .join(from_location,
                 condition=move.from_location == from_location.id)
             .join(to_location,
@@ -171,7 +170,8 @@ class Trace(ModelView):
                     else_=-move.internal_quantity).as_('quantity'),
                 move.effective_date.as_('date'),
                 move.shipment.as_('shipment'),
-                where=(move.state == 'done')
+                where=move.lot.in_(closure.select(closure.lot))
+                & (move.state == 'done')
                 & ((from_location.type == 'supplier')
                     | (to_location.type == 'supplier')),
                 with_=[closure]))
