@@ -1,0 +1,23 @@
+# This file is part of the QMS modules for Tryton.
+from trytond.exceptions import UserError
+from trytond.model.exceptions import ValidationError
+
+
+class SalesStopError(UserError):
+    pass
+
+
+class RecallError(UserError):
+    pass
+
+
+class ShelfLifeError(ValidationError):
+    pass
+
+
+class UDIError(UserError):
+    pass
+
+
+class ScanError(UserError):
+    pass
