@@ -1,6 +1,18 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.exceptions import UserError
-from trytond.model.exceptions import ValidationError
+from trytond.model.exceptions import AccessError, ValidationError
+
+
+class RecordError(UserError):
+    pass
+
+
+class RecordMissingError(RecordError):
+    pass
+
+
+class RecordAccessError(AccessError):
+    pass
 
 
 class SalesStopError(UserError):

@@ -1,7 +1,10 @@
 # This file is part of the QMS modules for Tryton.
 import datetime as dt
 
+from sql import Null
+
 from trytond.i18n import gettext
+from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
 
 from .exceptions import ShelfLifeError
@@ -27,6 +30,17 @@ class Lot(metaclass=PoolMeta):
 
 class Move(metaclass=PoolMeta):
     __name__ = 'stock.move'
+
+    udi = fields.Char("UDI", readonly=True,
+        help="The Unique Device Identifier scanned for the move.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.lot, Index.Range()), where=t.lot != Null),
+                })
 
     @property
     def shelf_life_customer(self):
