@@ -326,20 +326,18 @@ class RecallLine(ModelSQL, ModelView):
 
     def set_trace(self, row):
         "Fill the line from a row of qms.trace downstream"
-        get = row.get if isinstance(row, dict) else (
-            lambda n, d=None: getattr(row, n, d))
-        self.customer = get('customer')
-        self.lot = get('lot')
-        self.product = getattr(self.lot, 'product', None) or get('product')
-        self.delivered_quantity = get('quantity')
-        self.contact = get('contact')
-        self.phone = get('phone')
-        self.address = get('address')
-        shipments = get('shipments') or []
-        if not isinstance(shipments, str):
-            shipments = ', '.join(
-                getattr(s, 'rec_name', str(s)) for s in shipments)
-        self.shipments = shipments
+        self.customer = row['customer']
+        self.lot = row['lot']
+        self.product = row['product']
+        self.delivered_quantity = row['quantity']
+        address = row.get('address')
+        self.contact = (
+            address.party_name if address and address.party_name
+            else self.customer.rec_name)
+        self.address = (row.get('contact') or '').replace('\n', ', ')
+        self.phone = row.get('phone')
+        self.shipments = ', '.join(
+            s.rec_name for s in row.get('shipments') or [] if s)
 
     def get_rec_name(self, name):
         return '%s - %s' % (self.recall.rec_name, self.customer.rec_name)
