@@ -66,6 +66,7 @@ class Recall(Workflow, ModelSQL, ModelView):
         help="I: may cause or has caused serious harm; "
         "II: may cause temporary or reversible harm; "
         "III: unlikely to cause harm but must be recalled.")
+    level_string = level.translated('level')
     reason = fields.Text("Reason", required=True, states=_states)
     lots = fields.Many2Many(
         'qms.recall-stock.lot', 'recall', 'lot', "Lots", states=_states)
@@ -92,6 +93,7 @@ class Recall(Workflow, ModelSQL, ModelView):
             ('closed', "Closed"),
             ('cancelled', "Cancelled"),
             ], "State", readonly=True, required=True)
+    state_string = state.translated('state')
 
     del _states
 

@@ -5,11 +5,28 @@ from trytond.pool import Pool
 from trytond.report import Report
 
 
-class ComplaintRegister(Report):
+class RegisterMixin:
+    __slots__ = ()
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['selection'] = cls.selection
+        return context
+
+    @staticmethod
+    def selection(model, field, value):
+        "Return the translated label of the selection value"
+        Model = Pool().get(model)
+        labels = dict(Model.fields_get([field])[field]['selection'])
+        return labels.get(value, value or '')
+
+
+class ComplaintRegister(RegisterMixin, Report):
     __name__ = 'qms.register.complaint'
 
 
-class NonconformingRegister(Report):
+class NonconformingRegister(RegisterMixin, Report):
     __name__ = 'qms.register.nonconforming'
 
     @classmethod
@@ -20,5 +37,5 @@ class NonconformingRegister(Report):
         return context
 
 
-class RecallRegister(Report):
+class RecallRegister(RegisterMixin, Report):
     __name__ = 'qms.register.recall'

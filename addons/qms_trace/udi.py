@@ -197,7 +197,7 @@ class Scan(Wizard):
             if len(gtin[i:]) in {8, 12, 13, 14}]
         products = Product.search([
                 ('identifiers', 'where', [
-                        ('type', '=', 'gtin'),
+                        ('type', '=', 'ean'),
                         ('code', 'in', codes),
                         ]),
                 ], limit=1)
@@ -223,7 +223,8 @@ class Scan(Wizard):
                         recorded=lot.expiration_date,
                         scanned=udi.expiry_date))
         else:
-            lot = Lot(product=product, number=number)
+            lot = Lot(product=product, number=number,
+                expiration_date=None, production_date=None)
         if udi.expiry_date and not lot.expiration_date:
             lot.expiration_date = udi.expiry_date
         if udi.production_date and not lot.production_date:
