@@ -328,10 +328,12 @@ class QmsTraceQualityTestCase(unittest.TestCase):
 
     def _stock(self, company, product, lots):
         loc = locations()
+        receipt = shipment_in(company, create_party("Supplier"))
         for lot, days in lots:
             lot.expiration_date = TODAY + dt.timedelta(days=days)
             lot.save()
-            move(company, product, lot, loc['supplier'], loc['storage'], 5)
+            move(company, product, lot, loc['supplier'], loc['storage'], 5,
+                shipment=receipt)
 
     def _shipment(self, company, customer, product, quantity):
         pool = Pool()
