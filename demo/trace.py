@@ -5,10 +5,14 @@ import datetime as dt
 from decimal import Decimal
 
 from proteus import Model
+from proteus.config import get_config
+
+from trytond.exceptions import UserWarning
 
 LOT = 'SYR-2501'
 RECALL = 'RC-2026-001'
 PRODUCT = 'SYR-5ML'
+PRICE = Decimal('0.80')
 SUPPLIER = "山东威洁医用高分子制品股份有限公司"
 HOSPITAL = "北京协和样例医院"
 DISTRIBUTOR = "国药样例医疗器械经销有限公司"
@@ -31,21 +35,43 @@ def _history(product, supplier, hospital, distributor, today):
     Lot = Model.get('stock.lot')
     lots = Lot.find([('number', '=', LOT), ('product', '=', product.id)])
     if lots:
-        return lots[0]
-    lot = Lot(number=LOT, product=product)
-    lot.production_date = today - dt.timedelta(days=40)
-    lot.expiration_date = today + dt.timedelta(days=3 * 365)
-    lot.save()
+        lot, = lots
+    else:
+        lot = Lot(number=LOT, product=product)
+        lot.production_date = today - dt.timedelta(days=40)
+        lot.expiration_date = today + dt.timedelta(days=3 * 365)
+        lot.save()
     day = dt.timedelta(days=1)
-    _receive(product, lot, supplier, 100, today - 30 * day)
-    _deliver(product, lot, hospital, 30, today - 25 * day)
-    _deliver(product, lot, distributor, 40, today - 20 * day)
-    _return(product, lot, distributor, 10, today - 10 * day)
-    _deliver(product, lot, hospital, 20, today - 5 * day)
+    _receive('PO-DEMO-2501', product, lot, supplier, 100, today - 30 * day)
+    _deliver('SO-DEMO-2501-1', product, lot, hospital, 30, today - 25 * day)
+    _deliver(
+        'SO-DEMO-2501-2', product, lot, distributor, 40, today - 20 * day)
+    _return('RMA-DEMO-2501', product, lot, distributor, 10, today - 10 * day)
+    _deliver('SO-DEMO-2501-3', product, lot, hospital, 20, today - 5 * day)
     return lot
 
 
-def _move(moves, product, lot, quantity, date, from_, to, price=None):
+def _click(record, button):
+    "Click the button, accepting the warnings as a user would"
+    Warning_ = Model.get('res.user.warning')
+    for _ in range(10):
+        try:
+            return record.click(button)
+        except UserWarning as warning:
+            Warning_(user=get_config().user, name=warning.name).save()
+    return record.click(button)
+
+
+def _shipment(model, reference, **values):
+    "Return the shipment with reference, new if there is none"
+    Shipment = Model.get(model)
+    shipments = Shipment.find([('reference', '=', reference)])
+    if shipments:
+        return shipments[0]
+    return Shipment(reference=reference, **values)
+
+
+def _move(shipment, moves, product, lot, quantity, date, from_, to, price):
     move = moves.new()
     move.product = product
     move.unit = product.default_uom
@@ -54,53 +80,60 @@ def _move(moves, product, lot, quantity, date, from_, to, price=None):
     move.to_location = to
     move.lot = lot
     move.planned_date = date
-    if price is not None:
-        move.unit_price = price
-        move.currency = move.company.currency if move.company else None
+    move.unit_price = price
+    move.currency = shipment.company.currency
     return move
 
 
-def _receive(product, lot, supplier, quantity, date):
-    Shipment = Model.get('stock.shipment.in')
-    shipment = Shipment(supplier=supplier, planned_date=date,
-        effective_date=date, reference='PO-DEMO-2501')
-    move = _move(shipment.incoming_moves, product, lot, quantity, date,
-        supplier.supplier_location, shipment.warehouse_input,
-        Decimal('0.50'))
-    move.effective_date = date
-    shipment.save()
-    shipment.click('receive')
-    shipment.click('do')
+def _receive(reference, product, lot, supplier, quantity, date):
+    shipment = _shipment('stock.shipment.in', reference,
+        supplier=supplier, planned_date=date, effective_date=date)
+    if shipment.id is None or shipment.id < 0:
+        _move(shipment, shipment.incoming_moves, product, lot, quantity,
+            date, supplier.supplier_location, shipment.warehouse_input,
+            Decimal('0.50'))
+        shipment.save()
+    if shipment.state == 'draft':
+        _click(shipment, 'receive')
+    if shipment.state == 'received':
+        _click(shipment, 'do')
 
 
-def _deliver(product, lot, customer, quantity, date):
-    Shipment = Model.get('stock.shipment.out')
-    shipment = Shipment(customer=customer, planned_date=date,
-        effective_date=date, reference='SO-DEMO-%s' % quantity)
-    _move(shipment.outgoing_moves, product, None, quantity, date,
-        shipment.warehouse_output, customer.customer_location,
-        product.list_price)
-    shipment.save()
-    shipment.click('wait')
-    for move in shipment.inventory_moves:
-        move.lot = lot
-    shipment.save()
-    shipment.click('assign_try')
-    shipment.click('pick')
-    shipment.click('pack')
-    shipment.click('do')
+def _deliver(reference, product, lot, customer, quantity, date):
+    shipment = _shipment('stock.shipment.out', reference,
+        customer=customer, planned_date=date, effective_date=date)
+    if shipment.id is None or shipment.id < 0:
+        _move(shipment, shipment.outgoing_moves, product, None, quantity,
+            date, shipment.warehouse_output, customer.customer_location,
+            PRICE)
+        shipment.save()
+    if shipment.state == 'draft':
+        _click(shipment, 'wait')
+    if shipment.state == 'waiting':
+        for move in shipment.inventory_moves:
+            move.lot = lot
+        shipment.save()
+        _click(shipment, 'assign_try')
+    if shipment.state == 'assigned':
+        _click(shipment, 'pick')
+    if shipment.state == 'picked':
+        _click(shipment, 'pack')
+    if shipment.state == 'packed':
+        _click(shipment, 'do')
 
 
-def _return(product, lot, customer, quantity, date):
-    Shipment = Model.get('stock.shipment.out.return')
-    shipment = Shipment(customer=customer, planned_date=date,
-        effective_date=date, reference='RMA-DEMO-2501')
-    _move(shipment.incoming_moves, product, lot, quantity, date,
-        customer.customer_location, shipment.warehouse_input,
-        product.list_price)
-    shipment.save()
-    shipment.click('receive')
-    shipment.click('do')
+def _return(reference, product, lot, customer, quantity, date):
+    shipment = _shipment('stock.shipment.out.return', reference,
+        customer=customer, planned_date=date, effective_date=date)
+    if shipment.id is None or shipment.id < 0:
+        _move(shipment, shipment.incoming_moves, product, lot, quantity,
+            date, customer.customer_location, shipment.warehouse_input,
+            PRICE)
+        shipment.save()
+    if shipment.state == 'draft':
+        _click(shipment, 'receive')
+    if shipment.state == 'received':
+        _click(shipment, 'do')
 
 
 def _recall(lot, today):
@@ -115,11 +148,11 @@ def _recall(lot, today):
         "存在包装密封不良风险，请立即停止销售和使用，并退回剩余产品。" % LOT)
     recall.lots.append(lot)
     recall.save()
-    recall.click('open')
+    _click(recall, 'open')
     recall.reload()
     if recall.lines:
         line = recall.lines[0]
-        line.click('notify')
+        _click(line, 'notify')
 
 
 def _property(hospital, today):
