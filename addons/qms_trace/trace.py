@@ -1,14 +1,12 @@
 # This file is part of the QMS modules for Tryton.
-from collections import defaultdict
-
-from sql import Literal, Null, With
+from sql import With
 from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
 
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
-from trytond.pyson import Eval, PYSONEncoder
-from trytond.tools import grouped_slice, reduce_ids
+from trytond.pyson import PYSONEncoder
+from trytond.tools import reduce_ids
 from trytond.transaction import Transaction
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
@@ -27,6 +25,12 @@ def _instance(reference):
         return None
     model, id_ = reference.split(',', 1)
     return Pool().get(model)(int(id_))
+
+
+def _browse(Model, ids):
+    "Return (id, record) pairs read in one batch"
+    ids = list({i for i in ids if i is not None})
+    return zip(ids, Model.browse(ids))
 
 
 class LotLink(ModelSQL, ModelView):
@@ -95,7 +99,6 @@ class Trace(ModelView):
         shipment_id = Move.shipment.sql_id(move.shipment, Move)
         delivered = to_location.type == 'customer'
         query = (move
-            .join(closure, condition=move.lot == closure.lot)
             .join(from_location,
                 condition=move.from_location == from_location.id)
             .join(to_location,
@@ -118,7 +121,8 @@ class Trace(ModelView):
                     else_=-move.internal_quantity).as_('quantity'),
                 move.effective_date.as_('date'),
                 move.shipment.as_('shipment'),
-                where=(move.state == 'done')
+                where=move.lot.in_(closure.select(closure.lot))
+                & (move.state == 'done')
                 & ((to_location.type == 'customer')
                     | (from_location.type == 'customer')),
                 with_=[closure]))
@@ -144,7 +148,6 @@ class Trace(ModelView):
         shipment_id = Move.shipment.sql_id(move.shipment, Move)
         received = from_location.type == 'supplier'
         query = (move
-            .join(closure, condition=move.lot == closure.lot)
             .join(from_location,
                 condition=move.from_location == from_location.id)
             .join(to_location,
@@ -167,7 +170,8 @@ class Trace(ModelView):
                     else_=-move.internal_quantity).as_('quantity'),
                 move.effective_date.as_('date'),
                 move.shipment.as_('shipment'),
-                where=(move.state == 'done')
+                where=move.lot.in_(closure.select(closure.lot))
+                & (move.state == 'done')
                 & ((from_location.type == 'supplier')
                     | (to_location.type == 'supplier')),
                 with_=[closure]))
@@ -217,25 +221,26 @@ class Trace(ModelView):
             if (row['shipment']
                     and row['shipment'] not in group['shipments']):
                 group['shipments'].append(row['shipment'])
+        groups = [g for g in groups.values()
+            if with_returned or g['quantity']]
+        lots = dict(_browse(Lot, [g['lot'] for g in groups]))
+        products = dict(_browse(Product, [g['product'] for g in groups]))
+        parties = dict(_browse(Party, [g['customer'] for g in groups]))
+        addresses = dict(_browse(Address, [g['address'] for g in groups]))
         result = []
-        for group in groups.values():
-            product = Product(group['product'])
+        for group in groups:
+            product = products[group['product']]
             group['quantity'] = product.default_uom.round(group['quantity'])
             if not with_returned and not group['quantity']:
                 continue
-            group['lot'] = Lot(group['lot'])
+            group['lot'] = lots[group['lot']]
             group['product'] = product
             group['unit'] = product.default_uom
-            customer = group['customer'] = (
-                Party(group['customer'])
-                if group['customer'] is not None else None)
-            address = group['address'] = (
-                Address(group['address'])
-                if group['address'] is not None else None)
+            customer = group['customer'] = parties.get(group['customer'])
+            address = group['address'] = addresses.get(group['address'])
             if address is None and customer:
                 address = group['address'] = customer.address_get()
-            group['contact'] = (
-                address.full_address if address else '')
+            group['contact'] = address.full_address if address else ''
             group['phone'] = customer.phone if customer else None
             group['email'] = customer.email if customer else None
             group['shipments'] = [
@@ -280,3 +285,207 @@ class Trace(ModelView):
             result.append(row)
         result.sort(key=lambda r: (r['lot'].id, r['date'], r['move'].id))
         return result
+
+
+class TraceDownstream(ModelSQL, ModelView):
+    "Lot Trace Downstream"
+    __name__ = 'qms.trace.downstream'
+
+    lot = fields.Many2One('stock.lot', "Lot", readonly=True)
+    product = fields.Many2One('product.product', "Product", readonly=True)
+    customer = fields.Many2One('party.party', "Customer", readonly=True)
+    quantity = fields.Float("Net Quantity", digits='unit', readonly=True,
+        help="Delivered minus returned.")
+    unit = fields.Function(fields.Many2One('product.uom', "Unit"),
+        'get_unit')
+    first_date = fields.Date("First Date", readonly=True)
+    last_date = fields.Date("Last Date", readonly=True)
+    shipments = fields.Integer("Shipments", readonly=True)
+    contact = fields.Function(fields.Text("Contact"), 'get_contact')
+    phone = fields.Function(fields.Char("Phone"), 'get_contact')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('lot', 'ASC'), ('first_date', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Trace = pool.get('qms.trace')
+        context = Transaction().context
+        moves = Trace.downstream_query(context.get('lots') or [])
+        quantity = Sum(moves.quantity)
+        having = None
+        if not context.get('with_returned'):
+            having = quantity != 0
+        return moves.select(
+            Min(moves.move).as_('id'),
+            moves.lot.as_('lot'),
+            moves.product.as_('product'),
+            moves.customer.as_('customer'),
+            quantity.as_('quantity'),
+            Min(moves.date).as_('first_date'),
+            Max(moves.date).as_('last_date'),
+            Count(moves.shipment, distinct=True).as_('shipments'),
+            group_by=[moves.lot, moves.product, moves.customer],
+            having=having)
+
+    def get_unit(self, name):
+        return self.product.default_uom.id
+
+    def get_contact(self, name):
+        if not self.customer:
+            return None
+        if name == 'phone':
+            return self.customer.phone
+        address = self.customer.address_get()
+        return address.full_address if address else None
+
+
+class TraceUpstream(ModelSQL, ModelView):
+    "Lot Trace Upstream"
+    __name__ = 'qms.trace.upstream'
+
+    lot = fields.Many2One('stock.lot', "Lot", readonly=True)
+    product = fields.Many2One('product.product', "Product", readonly=True)
+    supplier = fields.Many2One('party.party', "Supplier", readonly=True)
+    quantity = fields.Float("Quantity", digits='unit', readonly=True,
+        help="Negative for a return to the supplier.")
+    unit = fields.Function(fields.Many2One('product.uom', "Unit"),
+        'get_unit')
+    date = fields.Date("Date", readonly=True)
+    shipment = fields.Reference("Shipment", selection='get_shipments',
+        readonly=True)
+    registrant = fields.Function(fields.Many2One('party.party',
+            "Registrant"), 'get_registration_party')
+    manufacturer = fields.Function(fields.Many2One('party.party',
+            "Manufacturer"), 'get_registration_party')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('lot', 'ASC'), ('date', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        Trace = pool.get('qms.trace')
+        moves = Trace.upstream_query(
+            Transaction().context.get('lots') or [])
+        return moves.select(
+            moves.move.as_('id'),
+            moves.lot.as_('lot'),
+            moves.product.as_('product'),
+            moves.supplier.as_('supplier'),
+            moves.quantity.as_('quantity'),
+            moves.date.as_('date'),
+            moves.shipment.as_('shipment'))
+
+    @classmethod
+    def get_shipments(cls):
+        pool = Pool()
+        Model = pool.get('ir.model')
+        return [(None, '')] + [(m, Model.get_name(m)) for m in [
+                'stock.shipment.in', 'stock.shipment.in.return']]
+
+    def get_unit(self, name):
+        return self.product.default_uom.id
+
+    def get_registration_party(self, name):
+        registration = self.product.template.registration
+        if registration:
+            return getattr(registration, name).id
+
+
+class TraceOpen(Wizard):
+    "Open Lot Trace"
+    __name__ = 'qms.trace.open'
+
+    start = StateView('qms.trace.open.start',
+        'qms_trace.trace_open_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Export", 'export', 'tryton-save'),
+            Button("Upstream", 'upstream', 'tryton-back'),
+            Button("Downstream", 'downstream', 'tryton-forward',
+                default=True),
+            ])
+    downstream = StateAction('qms_trace.act_trace_downstream')
+    upstream = StateAction('qms_trace.act_trace_upstream')
+    export = StateTransition()
+    result = StateView('qms.export.result',
+        'qms_trace.export_result_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def default_start(self, fields):
+        return {
+            'lots': [l.id for l in self.lots_of(self.model, self.records)],
+            }
+
+    @classmethod
+    def lots_of(cls, model, records):
+        "Return the lots of the records to trace"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        SalesRecord = pool.get('qms.sales.record')
+        if model is None or not records:
+            return []
+        name = model.__name__
+        if name == 'stock.lot':
+            return list(records)
+        elif name == 'product.product':
+            return Lot.search([('product', 'in', [r.id for r in records])])
+        elif name == 'product.template':
+            return Lot.search([
+                    ('product.template', 'in', [r.id for r in records]),
+                    ])
+        elif name == 'party.party':
+            sales = SalesRecord.search([
+                    ('customer', 'in', [r.id for r in records]),
+                    ('lot', '!=', None),
+                    ])
+            return list({s.lot for s in sales})
+        elif name.startswith('stock.shipment.'):
+            return list({m.lot for r in records for m in r.moves if m.lot})
+        return []
+
+    def _action(self, action):
+        lots = [l.id for l in self.start.lots]
+        action['pyson_context'] = PYSONEncoder().encode({
+                'lots': lots,
+                'with_returned': self.start.with_returned,
+                })
+        action['name'] += ' (%s)' % ', '.join(
+            l.rec_name for l in self.start.lots[:5])
+        return action, {}
+
+    def do_downstream(self, action):
+        return self._action(action)
+
+    def do_upstream(self, action):
+        return self._action(action)
+
+    def transition_export(self):
+        pool = Pool()
+        Export = pool.get('qms.export.result')
+        self.result.file, self.result.rows = Export.trace(
+            self.start.lots, with_returned=self.start.with_returned)
+        self.result.filename = 'trace.xlsx'
+        return 'result'
+
+    def default_result(self, fields):
+        return {
+            'file': self.result.file,
+            'filename': self.result.filename,
+            'rows': self.result.rows,
+            }
+
+
+class TraceOpenStart(ModelView):
+    "Open Lot Trace"
+    __name__ = 'qms.trace.open.start'
+
+    lots = fields.Many2Many('stock.lot', None, None, "Lots", required=True)
+    with_returned = fields.Boolean("With Returned",
+        help="Show also the customers who returned everything.")

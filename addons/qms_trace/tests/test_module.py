@@ -1,10 +1,25 @@
 # This file is part of the QMS modules for Tryton.
+import base64
+import datetime as dt
+import io
+import zipfile
+from decimal import Decimal
+
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
+from trytond.modules.qms_trace.exceptions import (
+    RecordAccessError, RecordMissingError)
+from trytond.modules.qms_trace.export import (
+    PURCHASE_COLUMNS, SALES_COLUMNS)
+from trytond.modules.qms_trace.record import retain_until
 from trytond.pool import Pool
-from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.tests.test_tryton import (
+    ModuleTestCase, RouteTestCase, with_transaction)
+from trytond.transaction import Transaction
 
-from .tools import create_history, create_lot, locations, move
+from .tools import (
+    TODAY, create_history, create_lot, create_party, create_product,
+    locations, move, shipment_out)
 
 
 class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
@@ -81,10 +96,13 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
                         'child_lot': history['lot'].id,
                         'kind': 'relabel',
                         }])
+            customer = history['customers']['A']
             move(company, history['product'], kit_lot, loc['stock'],
-                loc['customer'], 1)
+                loc['customer'], 1,
+                shipment=shipment_out(company, customer))
             move(company, history['product'], other, loc['stock'],
-                loc['customer'], 1)
+                loc['customer'], 1,
+                shipment=shipment_out(company, customer))
 
             rows = Trace.downstream([history['lot']])
             self.assertEqual(
@@ -94,5 +112,339 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(
                 {r['lot'] for r in rows}, {history['lot']})
 
+    @with_transaction()
+    def test_sales_record_snapshot(self):
+        "Test a sales record per done customer move, negative for returns"
+        pool = Pool()
+        SalesRecord = pool.get('qms.sales.record')
+        Party = pool.get('party.party')
+        Template = pool.get('product.template')
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+            lot = history['lot']
+            registration = history['product'].template.registration
 
-del ModuleTestCase
+            records = SalesRecord.search([], order=[('id', 'ASC')])
+
+            self.assertEqual(
+                [(r.customer_name, r.quantity) for r in records],
+                [("Customer A", 3), ("Customer B", 2),
+                    ("Customer B", -2), ("Customer C", 4)])
+            record = records[0]
+            self.assertEqual(record.product_name, "Stent")
+            self.assertEqual(record.device_model, "ST-10")
+            self.assertEqual(record.device_specification, "10 mm")
+            self.assertEqual(
+                record.registration_number, registration.number)
+            self.assertEqual(record.unit, 'u')
+            self.assertEqual(record.unit_price, Decimal(100))
+            self.assertEqual(record.amount, Decimal(300))
+            self.assertEqual(records[2].amount, Decimal(-200))
+            self.assertEqual(record.lot, lot)
+            self.assertEqual(record.lot_number, 'L1')
+            self.assertEqual(record.expiration_date, lot.expiration_date)
+            self.assertEqual(record.production_date, lot.production_date)
+            self.assertEqual(record.date, TODAY - dt.timedelta(days=8))
+            self.assertEqual(record.registrant_name, "Stent Registrant")
+            self.assertEqual(
+                record.manufacturer_name, "Stent Manufacturer")
+            self.assertEqual(
+                record.manufacturer_license, '浙食药监械生产许20150001号')
+            self.assertIn("1 Customer A Road", record.customer_address)
+            self.assertEqual(record.customer_phone, '+8657188880000')
+            self.assertEqual(record.customer_license, "LIC-Customer A")
+            self.assertEqual(
+                record.shipment_reference,
+                history['shipments']['A'].number)
+            self.assertEqual(record.company, company)
+            self.assertEqual(
+                record.retain_until,
+                lot.expiration_date.replace(
+                    year=lot.expiration_date.year + 2))
+
+            Party.write([history['customers']['A']], {'name': "Renamed"})
+            Template.write([history['product'].template], {'name': "New"})
+            record = SalesRecord(record.id)
+            self.assertEqual(record.customer_name, "Customer A")
+            self.assertEqual(record.product_name, "Stent")
+
+    def test_retain_until(self):
+        "Test retention: expiry + 2 years, 5 years, for ever for implants"
+        date = dt.date(2024, 2, 29)
+        self.assertEqual(
+            retain_until(date, dt.date(2026, 3, 1), False),
+            dt.date(2028, 3, 1))
+        self.assertEqual(
+            retain_until(date, None, False), dt.date(2029, 2, 28))
+        self.assertIsNone(retain_until(date, dt.date(2026, 3, 1), True))
+
+    @with_transaction()
+    def test_purchase_record(self):
+        "Test purchase record with supplier and inspection"
+        pool = Pool()
+        PurchaseRecord = pool.get('qms.purchase.record')
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+
+            record, = PurchaseRecord.search([])
+
+            self.assertEqual(record.supplier, history['supplier'])
+            self.assertEqual(record.supplier_name, "Supplier")
+            self.assertEqual(record.quantity, 10)
+            self.assertEqual(record.lot_number, 'L1')
+            self.assertEqual(
+                record.shipment_reference, history['receipt'].number)
+            self.assertEqual(record.supplier_phone, '+8657188880000')
+
+    @with_transaction()
+    def test_record_missing_registration(self):
+        "Test a missing mandatory field stops the move naming the fix"
+        company = create_company()
+        with set_company(company):
+            product = create_product("Gauze", registration=False)
+            lot = create_lot(product)
+            loc = locations()
+            customer = create_party("Hospital", phone=False)
+            shipment = shipment_out(company, customer)
+            outgoing = move(company, product, lot, loc['stock'],
+                loc['customer'], 1, shipment=shipment, do=False)
+
+            with self.assertRaises(RecordMissingError) as cm:
+                with Transaction().set_context(_skip_warnings=True):
+                    outgoing.do([outgoing])
+            message = cm.exception.message
+            self.assertIn(
+                'The product "Gauze" has no registration', message)
+            self.assertIn('The party "Hospital" has no phone', message)
+
+    @with_transaction()
+    def test_record_missing_license(self):
+        "Test a customer without valid licence stops the delivery"
+        company = create_company()
+        with set_company(company):
+            product = create_product()
+            lot = create_lot(product)
+            loc = locations()
+            customer = create_party("Shop", qualification=False)
+            shipment = shipment_out(company, customer)
+            outgoing = move(company, product, lot, loc['stock'],
+                loc['customer'], 1, shipment=shipment, do=False)
+
+            with self.assertRaises(RecordMissingError) as cm:
+                with Transaction().set_context(_skip_warnings=True):
+                    outgoing.do([outgoing])
+            self.assertIn(
+                'The customer "Shop" has no valid licence',
+                cm.exception.message)
+
+    @with_transaction()
+    def test_record_immutable(self):
+        "Test records cannot be created, written or deleted in Python"
+        pool = Pool()
+        SalesRecord = pool.get('qms.sales.record')
+        PurchaseRecord = pool.get('qms.purchase.record')
+        company = create_company()
+        with set_company(company):
+            create_history(company)
+            for Record in [SalesRecord, PurchaseRecord]:
+                record = Record.search([])[0]
+                with self.assertRaises(RecordAccessError):
+                    Record.write([record], {'quantity': 0})
+                with self.assertRaises(RecordAccessError):
+                    Record.delete([record])
+                with self.assertRaises(RecordAccessError):
+                    Record.create([{'product_name': "Fake"}])
+                with self.assertRaises(RecordAccessError):
+                    Record.copy([record])
+
+    @with_transaction()
+    def test_trace_lists(self):
+        "Test downstream and upstream lists opened with lots in context"
+        pool = Pool()
+        Downstream = pool.get('qms.trace.downstream')
+        Upstream = pool.get('qms.trace.upstream')
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+            customers = history['customers']
+            lots = [history['lot'].id]
+
+            with Transaction().set_context(lots=lots):
+                rows = Downstream.search([], order=[('first_date', 'ASC')])
+                self.assertEqual(
+                    [(r.customer, r.quantity, r.shipments) for r in rows],
+                    [(customers['A'], 3, 1), (customers['C'], 4, 1)])
+                self.assertEqual(rows[0].phone, '+8657188880000')
+                up, = Upstream.search([])
+                self.assertEqual(up.supplier, history['supplier'])
+                self.assertEqual(up.shipment, history['receipt'])
+            with Transaction().set_context(lots=lots, with_returned=True):
+                self.assertEqual(Downstream.search_count([]), 3)
+
+    @with_transaction()
+    def test_trace_open_lots_of(self):
+        "Test the lots to trace from a product, customer or shipment"
+        pool = Pool()
+        TraceOpen = pool.get('qms.trace.open', type='wizard')
+        Product = pool.get('product.product')
+        Party = pool.get('party.party')
+        ShipmentOut = pool.get('stock.shipment.out')
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+            lot = history['lot']
+            self.assertEqual(
+                TraceOpen.lots_of(Product, [history['product']]), [lot])
+            self.assertEqual(
+                TraceOpen.lots_of(Party, [history['customers']['B']]),
+                [lot])
+            self.assertEqual(
+                TraceOpen.lots_of(
+                    ShipmentOut, [history['shipments']['C']]),
+                [lot])
+
+    @with_transaction()
+    def test_export_records(self):
+        "Test xlsx export of sales records by date"
+        pool = Pool()
+        SalesRecord = pool.get('qms.sales.record')
+        PurchaseRecord = pool.get('qms.purchase.record')
+        Result = pool.get('qms.export.result')
+        company = create_company()
+        with set_company(company):
+            create_history(company)
+
+            data, rows = Result.records(SalesRecord, SALES_COLUMNS)
+            self.assertEqual(rows, 4)
+            sheet = xlsx_text(data)
+            self.assertIn("Customer A", sheet)
+            self.assertIn("Sale", sheet)
+
+            data, rows = Result.records(SalesRecord, SALES_COLUMNS,
+                date_from=TODAY - dt.timedelta(days=6))
+            self.assertEqual(rows, 2)
+
+            data, rows = Result.records(PurchaseRecord, PURCHASE_COLUMNS)
+            self.assertEqual(rows, 1)
+            self.assertIn("Supplier", xlsx_text(data))
+
+    @with_transaction()
+    def test_export_trace(self):
+        "Test xlsx export of the trace"
+        pool = Pool()
+        Result = pool.get('qms.export.result')
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+
+            data, rows = Result.trace([history['lot']])
+
+            self.assertEqual(rows, 3)
+            text = xlsx_text(data, 'sheet1') + xlsx_text(data, 'sheet2')
+            self.assertIn("Customer C", text)
+            self.assertIn("Supplier", text)
+
+    @with_transaction()
+    def test_delivery_note(self):
+        "Test the delivery note renders the regulatory fields"
+        pool = Pool()
+        ShipmentOut = pool.get('stock.shipment.out')
+        DeliveryNote = pool.get(
+            'stock.shipment.out.qms_delivery_note', type='report')
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+            shipment = history['shipments']['A']
+            ShipmentOut.write([shipment], {
+                    'transport_carrier': "SF Express",
+                    'transport_conditions': "Cold chain",
+                    })
+
+            oext, content, _, name = DeliveryNote.execute(
+                [shipment.id], {})
+
+            self.assertEqual(oext, 'odt')
+            with zipfile.ZipFile(io.BytesIO(content)) as file:
+                text = file.read('content.xml').decode()
+            for value in ["随货同行单", "Customer A", "1 Customer A Road",
+                    "国械注准20163460001", "Stent Registrant",
+                    "Stent Manufacturer", "L1", "ST-10", "2-8 °C",
+                    "SF Express", "Cold chain", "+8657188880000"]:
+                self.assertIn(value, text)
+
+
+def xlsx_text(data, sheet='sheet1'):
+    with zipfile.ZipFile(io.BytesIO(data)) as file:
+        return file.read(f'xl/worksheets/{sheet}.xml').decode()
+
+
+class QmsTraceRouteTestCase(RouteTestCase):
+    "Test QMS records over RPC"
+    module = 'qms_trace'
+    password = 'Qms-Trace-Rpc-2026'
+
+    @classmethod
+    def setUpDatabase(cls):
+        pool = Pool()
+        User = pool.get('res.user')
+        admin, = User.search([('login', '=', 'admin')])
+        User.write([admin], {'password': cls.password})
+        company = create_company()
+        User.write([admin], {
+                'companies': [('add', [company.id])],
+                'company': company.id,
+                })
+        with set_company(company):
+            create_history(company)
+
+    def rpc(self, client, method, *params, headers=None):
+        response = client.post(f'/{self.db_name}/rpc/', json={
+                'id': 1,
+                'method': method,
+                'params': list(params),
+                }, headers=headers if headers is not None else self.headers)
+        self.assertEqual(response.status_code, 200, msg=response.data)
+        return response.json
+
+    def test_records_refused_over_rpc(self):
+        "Test admin cannot create, write or delete records over RPC"
+        client = self.client()
+        user_id, token, _ = self.rpc(client, 'common.db.login',
+            'admin', {'password': self.password}, 'en',
+            headers=[])['result']
+        self.headers = [('Authorization', 'Session ' + base64.b64encode(
+                    f'admin:{user_id}:{token}'.encode()).decode())]
+        for model in ['qms.sales.record', 'qms.purchase.record']:
+            with self.subTest(model=model):
+                ids = self.rpc(
+                    client, f'model.{model}.search', [], {})['result']
+                self.assertTrue(ids)
+                before = self.rpc(client, f'model.{model}.read',
+                    ids[:1], ['quantity', 'product_name'], {})['result']
+
+                for method, params in [
+                        ('write', [ids[:1], {'quantity': 0}]),
+                        ('delete', [ids[:1]]),
+                        ('create', [[{'product_name': "Fake"}]]),
+                        ]:
+                    result = self.rpc(
+                        client, f'model.{model}.{method}', *params, {})
+                    self.assertNotIn('result', result, msg=method)
+                    self.assertEqual(
+                        result['error'][0], 'UserError', msg=method)
+
+                after = self.rpc(client, f'model.{model}.read',
+                    ids[:1], ['quantity', 'product_name'], {})['result']
+                self.assertEqual(after, before)
+                self.assertEqual(
+                    self.rpc(client, f'model.{model}.search_count',
+                        [], {})['result'],
+                    len(ids))
+                exported = self.rpc(client, f'model.{model}.export_data',
+                    ids[:1], ['product_name', 'quantity'], {})['result']
+                self.assertEqual(exported, [["Stent", before[0]['quantity']]])
+
+
+del ModuleTestCase, RouteTestCase
