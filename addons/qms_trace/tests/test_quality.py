@@ -284,6 +284,14 @@ class QmsTraceQualityTestCase(unittest.TestCase):
 
             content = Line.export_xlsx(recall.lines)
             self.assertEqual(content[:2], b'PK')
+            Export = pool.get('qms.recall.export', type='wizard')
+            with Transaction().set_context(
+                    active_model='qms.recall', active_id=recall.id,
+                    active_ids=[recall.id]):
+                session_id, _, _ = Export.create()
+                result = Export(session_id).default_result(None)
+            self.assertEqual(result['filename'], 'recall-R-1.xlsx')
+            self.assertEqual(result['file'][:2], b'PK')
 
             Recall.cancel([recall])
             self.assertFalse(lot.is_sales_stopped())
