@@ -1,6 +1,6 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.exceptions import UserError
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, ValidationError
 
 
 class RecordError(UserError):
@@ -12,4 +12,24 @@ class RecordMissingError(RecordError):
 
 
 class RecordAccessError(AccessError):
+    pass
+
+
+class SalesStopError(UserError):
+    pass
+
+
+class RecallError(UserError):
+    pass
+
+
+class ShelfLifeError(ValidationError):
+    pass
+
+
+class UDIError(UserError):
+    pass
+
+
+class ScanError(UserError):
     pass

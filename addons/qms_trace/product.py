@@ -1,6 +1,6 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.model import fields
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
 
 
 class Template(metaclass=PoolMeta):
@@ -17,3 +17,11 @@ class Product(metaclass=PoolMeta):
         help="The model (型号) of the device as registered.")
     device_specification = fields.Char("Device Specification",
         help="The specification (规格) of the device as registered.")
+
+    def is_sales_stopped(self, date=None):
+        "Return True if a sales stop covers the whole product on date"
+        Stop = Pool().get('qms.sales.stop')
+        stops = Stop.search(
+            Stop.stopping_domain(date) + [('product', '=', self.id)])
+        return (any(s.covers() for s in stops)
+            or super().is_sales_stopped(date=date))

@@ -1,0 +1,192 @@
+# This file is part of the QMS modules for Tryton.
+import datetime as dt
+
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval
+from trytond.transaction import Transaction
+
+from .exceptions import SalesStopError
+
+
+class SalesStop(Workflow, ModelSQL, ModelView):
+    "Sales Stop"
+    __name__ = 'qms.sales.stop'
+
+    _states = {
+        'readonly': Eval('state') != 'draft',
+        }
+
+    product = fields.Many2One(
+        'product.product', "Product", required=True, states=_states)
+    lots = fields.Many2Many(
+        'qms.sales.stop-stock.lot', 'stop', 'lot', "Lots",
+        domain=[('product', '=', Eval('product', -1))],
+        states=_states,
+        help="Leave empty to stop every lot of the product.")
+    reason = fields.Text("Reason", required=True, states=_states)
+    origin = fields.Reference(
+        "Origin", selection='get_origin', readonly=True)
+    stopped_by = fields.Many2One('res.user', "Stopped by", readonly=True)
+    stopped_at = fields.DateTime("Stopped at", readonly=True)
+    registrant_notified = fields.Boolean("Registrant Notified", readonly=True)
+    registrant_notified_date = fields.Date(
+        "Registrant Notified on", readonly=True)
+    registrant_notified_by = fields.Many2One(
+        'res.user', "Registrant Notified by", readonly=True)
+    released_by = fields.Many2One('res.user', "Released by", readonly=True)
+    released_at = fields.DateTime("Released at", readonly=True)
+    release_reason = fields.Text(
+        "Release Reason",
+        states={
+            'readonly': Eval('state') == 'released',
+            'invisible': Eval('state') == 'draft',
+            })
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('active', "Active"),
+            ('released', "Released"),
+            ], "State", readonly=True, required=True)
+
+    del _states
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('stopped_at', 'DESC NULLS FIRST'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'active'),
+            ('active', 'released'),
+            }
+        cls._buttons.update({
+                'stop': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'release': {
+                    'invisible': Eval('state') != 'active',
+                    'depends': ['state'],
+                    },
+                'notify_registrant': {
+                    'invisible': ((Eval('state') == 'draft')
+                        | Bool(Eval('registrant_notified'))),
+                    'depends': ['state', 'registrant_notified'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def _get_origin(cls):
+        return ['qms.recall']
+
+    @classmethod
+    def get_origin(cls):
+        IrModel = Pool().get('ir.model')
+        return [(None, '')] + [
+            (m, IrModel.get_name(m)) for m in cls._get_origin()]
+
+    def get_rec_name(self, name):
+        lots = ', '.join(l.number for l in self.lots)
+        name = self.product.rec_name
+        return '%s [%s]' % (name, lots) if lots else name
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('product.rec_name', operator, operand, *extra),
+            ('lots.number', operator, operand, *extra),
+            ]
+
+    @classmethod
+    def check_modification(cls, mode, stops, values=None, external=False):
+        super().check_modification(
+            mode, stops, values=values, external=external)
+        if mode == 'delete':
+            for stop in stops:
+                if stop.state != 'draft':
+                    raise SalesStopError(gettext(
+                            'qms_trace.msg_stop_delete_draft',
+                            stop=stop.rec_name))
+
+    @classmethod
+    def copy(cls, stops, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['origin', 'stopped_by', 'stopped_at',
+                'registrant_notified', 'registrant_notified_date',
+                'registrant_notified_by', 'released_by', 'released_at',
+                'release_reason']:
+            default.setdefault(name, None)
+        return super().copy(stops, default=default)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('active')
+    def stop(cls, stops):
+        cls.write(stops, {
+                'stopped_by': Transaction().user,
+                'stopped_at': dt.datetime.now(),
+                })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('released')
+    def release(cls, stops):
+        for stop in stops:
+            if not stop.release_reason:
+                raise SalesStopError(gettext(
+                        'qms_trace.msg_stop_release_reason',
+                        stop=stop.rec_name))
+        cls.write(stops, {
+                'released_by': Transaction().user,
+                'released_at': dt.datetime.now(),
+                })
+
+    @classmethod
+    @ModelView.button
+    def notify_registrant(cls, stops):
+        Date = Pool().get('ir.date')
+        cls.write([s for s in stops if not s.registrant_notified], {
+                'registrant_notified': True,
+                'registrant_notified_date': Date.today(),
+                'registrant_notified_by': Transaction().user,
+                })
+
+    @classmethod
+    def stopping_domain(cls, date=None):
+        "Domain of the stops in force on date (now if None)"
+        if date is None:
+            return [('state', '=', 'active')]
+        end = dt.datetime.combine(date + dt.timedelta(days=1), dt.time())
+        return [
+            ('state', 'in', ['active', 'released']),
+            ('stopped_at', '<', end),
+            ['OR',
+                ('released_at', '=', None),
+                ('released_at', '>=', end),
+                ],
+            ]
+
+    def covers(self, lot=None):
+        "Tell if the stop covers the lot (or the whole product if None)"
+        if not self.lots:
+            return True
+        return lot is not None and lot in self.lots
+
+
+class SalesStopLot(ModelSQL):
+    "Sales Stop - Lot"
+    __name__ = 'qms.sales.stop-stock.lot'
+
+    stop = fields.Many2One(
+        'qms.sales.stop', "Stop", required=True, ondelete='CASCADE')
+    lot = fields.Many2One(
+        'stock.lot', "Lot", required=True, ondelete='RESTRICT')

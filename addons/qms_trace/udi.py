@@ -1,0 +1,277 @@
+# This file is part of the QMS modules for Tryton.
+"""Interpretation of scanned UDI carriers (GS1) through biip.
+
+Every input that is not a usable GS1 UDI raises UDIError with a message
+saying what is wrong, never another exception."""
+import dataclasses
+import datetime as dt
+
+import biip
+from biip.gs1_element_strings import GS1ElementString
+
+from trytond.i18n import gettext
+from trytond.model import ModelView, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .exceptions import ScanError, UDIError
+
+GS = '\x1d'
+MAX_LOT_LENGTH = 20
+
+
+@dataclasses.dataclass(frozen=True)
+class UDI:
+    gtin: str
+    lot: str | None = None
+    serial: str | None = None
+    production_date: dt.date | None = None
+    expiry_date: dt.date | None = None
+    raw: str = ''
+    hri: str = ''
+
+
+def parse(value):
+    "Return the UDI read from value (str or bytes) or raise UDIError"
+    raw = _decode(value)
+    shown = _show(raw)
+    if not raw.strip():
+        raise UDIError(gettext('qms_trace.msg_udi_empty'))
+    payload = raw.strip()
+    if payload.startswith(']'):
+        payload = payload[3:]
+    bad = [c for c in payload if not c.isprintable() and c != GS]
+    if bad:
+        raise UDIError(gettext('qms_trace.msg_udi_invalid_character',
+                code=shown, char='U+%04X' % ord(bad[0])))
+    try:
+        result = biip.parse(raw)
+    except Exception:
+        raise UDIError(gettext('qms_trace.msg_udi_unreadable', code=shown))
+    if result.gs1_digital_link_uri is not None:
+        try:
+            elements = result.gs1_digital_link_uri.as_gs1_message(
+                ).element_strings
+        except Exception:
+            raise UDIError(gettext('qms_trace.msg_udi_unreadable',
+                    code=shown))
+    elif result.gs1_message is not None and result.gs1_message.element_strings:
+        elements = result.gs1_message.element_strings
+    elif payload.lower().startswith('http'):
+        _raise_check_digit(result.gtin_error, shown)
+        raise UDIError(gettext('qms_trace.msg_udi_digital_link',
+                code=shown,
+                error=result.gs1_digital_link_uri_error or ''))
+    elif result.gtin is not None:
+        elements = []
+    else:
+        _raise_element_error(payload, shown)
+        raise UDIError(gettext('qms_trace.msg_udi_unreadable', code=shown))
+    return _build(result, elements, raw, shown)
+
+
+def _decode(value):
+    if isinstance(value, (bytes, bytearray)):
+        try:
+            return bytes(value).decode('utf-8')
+        except UnicodeDecodeError:
+            raise UDIError(gettext('qms_trace.msg_udi_encoding'))
+    if not isinstance(value, str):
+        raise UDIError(gettext('qms_trace.msg_udi_empty'))
+    return value
+
+
+def _show(raw):
+    "Printable form of raw for messages"
+    text = ''.join(
+        '<GS>' if c == GS else (c if c.isprintable() else '?') for c in raw)
+    if len(text) > 80:
+        text = text[:77] + '...'
+    return text
+
+
+def _raise_check_digit(error, shown):
+    if error and 'check digit' in error:
+        raise UDIError(gettext('qms_trace.msg_udi_check_digit',
+                code=shown, error=error))
+
+
+def _raise_element_error(payload, shown):
+    "Walk the element strings with biip to find where the payload fails"
+    rest, previous = payload, None
+    while rest:
+        try:
+            element = GS1ElementString.extract(rest)
+        except Exception:
+            break
+        previous = element
+        rest = rest[len(element):].lstrip(GS)
+    else:
+        return
+    if (previous is not None and previous.ai.ai in {'10', '21'}
+            and len(previous.value) == MAX_LOT_LENGTH):
+        raise UDIError(gettext('qms_trace.msg_udi_too_long',
+                code=shown, ai=previous.ai.ai,
+                value=previous.value + rest.split(GS)[0],
+                max=MAX_LOT_LENGTH))
+    if rest[:2].isdigit():
+        try:
+            GS1ElementString.extract(rest)
+        except biip.ParseError as exception:
+            if 'Failed to get GS1 Application Identifier' in str(exception):
+                raise UDIError(gettext('qms_trace.msg_udi_unknown_ai',
+                        code=shown, rest=_show(rest[:20])))
+            raise UDIError(gettext('qms_trace.msg_udi_invalid_element',
+                    code=shown, error=str(exception)))
+        except Exception:
+            pass
+    if previous is None:
+        raise UDIError(gettext('qms_trace.msg_udi_not_gs1', code=shown))
+
+
+def _build(result, elements, raw, shown):
+    values = {}
+    for element in elements:
+        ai = element.ai.ai
+        if ai == '01':
+            _raise_check_digit(element.gtin_error, shown)
+            values['gtin'] = element.value
+        elif ai in {'10', '21'}:
+            if len(element.value) > MAX_LOT_LENGTH:
+                raise UDIError(gettext('qms_trace.msg_udi_too_long',
+                        code=shown, ai=ai, value=element.value,
+                        max=MAX_LOT_LENGTH))
+            values['lot' if ai == '10' else 'serial'] = element.value
+        elif ai == '11':
+            values['production_date'] = element.date
+        elif ai == '17':
+            values['expiry_date'] = element.date
+    if 'gtin' not in values:
+        if result.gtin is not None and not elements:
+            values['gtin'] = result.gtin.as_gtin_14()
+        else:
+            _raise_check_digit(result.gtin_error, shown)
+            raise UDIError(gettext('qms_trace.msg_udi_no_gtin', code=shown))
+    values['hri'] = ''.join(e.as_hri() for e in elements) or (
+        '(01)' + values['gtin'])
+    return UDI(raw=raw, **values)
+
+
+class Scan(Wizard):
+    "Scan UDI"
+    __name__ = 'qms.udi.scan'
+
+    start = StateView('qms.udi.scan.start',
+        'qms_trace.udi_scan_start_view_form', [
+            Button("Close", 'end', 'tryton-close'),
+            Button("Scan", 'scan', 'tryton-ok', default=True),
+            ])
+    scan = StateTransition()
+
+    def default_start(self, fields):
+        return {
+            'shipment': str(self.record),
+            'last': getattr(self.start, 'last', None),
+            }
+
+    def transition_scan(self):
+        udi = parse(self.start.code or '')
+        product = self.get_product(udi.gtin)
+        number = udi.serial or udi.lot
+        if not number:
+            raise ScanError(gettext(
+                    'qms_trace.msg_scan_no_lot', code=_show(udi.raw)))
+        lot = self.get_lot(product, number, udi)
+        quantity = 1 if udi.serial else None
+        move = self.fill_move(product, lot, udi, quantity)
+        self.start.last = '%s: %s %s × %s' % (
+            self.record.rec_name, product.rec_name, lot.number,
+            move.quantity)
+        self.start.code = None
+        return 'start'
+
+    def get_product(self, gtin):
+        Product = Pool().get('product.product')
+        codes = [gtin[i:] for i in range(len(gtin) - 7)
+            if len(gtin[i:]) in {8, 12, 13, 14}]
+        products = Product.search([
+                ('identifiers', 'where', [
+                        ('type', '=', 'ean'),
+                        ('code', 'in', codes),
+                        ]),
+                ], limit=1)
+        if not products:
+            raise ScanError(gettext('qms_trace.msg_scan_no_product',
+                    gtin=gtin))
+        return products[0]
+
+    def get_lot(self, product, number, udi):
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        lots = Lot.search([
+                ('product', '=', product.id),
+                ('number', '=', number),
+                ], limit=1)
+        if lots:
+            lot, = lots
+            if (udi.expiry_date and lot.expiration_date
+                    and lot.expiration_date != udi.expiry_date):
+                raise ScanError(gettext(
+                        'qms_trace.msg_scan_lot_expiry_differs',
+                        lot=lot.rec_name, product=product.rec_name,
+                        recorded=lot.expiration_date,
+                        scanned=udi.expiry_date))
+        else:
+            lot = Lot(product=product, number=number,
+                expiration_date=None, production_date=None)
+        if udi.expiry_date and not lot.expiration_date:
+            lot.expiration_date = udi.expiry_date
+        if udi.production_date and not lot.production_date:
+            lot.production_date = udi.production_date
+        lot.save()
+        return lot
+
+    def get_moves(self):
+        shipment = self.record
+        if shipment.__name__ == 'stock.shipment.in':
+            moves = shipment.incoming_moves
+        elif shipment.warehouse_storage != shipment.warehouse_output:
+            moves = shipment.inventory_moves
+        else:
+            moves = shipment.outgoing_moves
+        return [m for m in moves if m.state in {'draft', 'assigned'}]
+
+    def fill_move(self, product, lot, udi, quantity=None):
+        Move = Pool().get('stock.move')
+        moves = [m for m in self.get_moves()
+            if m.product == product and not m.lot]
+        if not moves:
+            raise ScanError(gettext('qms_trace.msg_scan_no_move',
+                    shipment=self.record.rec_name,
+                    product=product.rec_name))
+        move = moves[0]
+        values = {'lot': lot.id, 'udi': udi.hri}
+        if quantity is not None and move.quantity > quantity:
+            with Transaction().set_context(_stock_move_split=True):
+                move, = Move.copy([move], default={'quantity': quantity})
+            Move.write([moves[0]], {
+                    'quantity': moves[0].quantity - quantity,
+                    })
+        Move.write([move], values)
+        return move
+
+
+class ScanStart(ModelView):
+    "Scan UDI"
+    __name__ = 'qms.udi.scan.start'
+
+    shipment = fields.Reference(
+        "Shipment", [
+            ('stock.shipment.in', "Supplier Shipment"),
+            ('stock.shipment.out', "Customer Shipment"),
+            ], readonly=True)
+    code = fields.Char("Code",
+        help="Scan the UDI barcode (GS1 DataMatrix, GS1-128 or "
+        "GS1 Digital Link) of the device.")
+    last = fields.Text("Last Scan", readonly=True)
