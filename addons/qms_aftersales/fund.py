@@ -140,13 +140,11 @@ class FundClaim(Workflow, ModelSQL, ModelView):
                     },
                 'recover': {
                     'invisible': Eval('state') != 'paid',
-                    'readonly': ~Eval('responsibility'),
-                    'depends': ['state', 'responsibility'],
+                    'depends': ['state'],
                     },
                 'write_off': {
                     'invisible': Eval('state') != 'paid',
-                    'readonly': ~Eval('responsibility'),
-                    'depends': ['state', 'responsibility'],
+                    'depends': ['state'],
                     },
                 })
 

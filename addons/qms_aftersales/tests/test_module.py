@@ -5,7 +5,7 @@ from decimal import Decimal
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.qms_aftersales.exceptions import (
-    FundClaimError, TicketError)
+    FundClaimError, ServiceUnitError, TicketError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -71,7 +71,7 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
         company = create_company()
         with set_company(company):
             units, _ = create_units(company)
-            with self.assertRaises(Exception):
+            with self.assertRaises(ServiceUnitError):
                 Unit.create([{
                             'name': "Bad", 'kind': 'store',
                             'parent': units['hq'].id,

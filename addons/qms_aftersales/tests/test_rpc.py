@@ -6,6 +6,7 @@ import json
 from trytond.modules.company.tests import create_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import RouteTestCase
+from trytond.transaction import Transaction
 
 from .test_module import create_ticket, create_units
 
@@ -75,10 +76,31 @@ class TicketRPCTestCase(RouteTestCase):
 
     def test_region_user_sees_region(self):
         "A region user sees the tickets of the region and its stores"
-        self.assertEqual(self.search('region'), {
+        tickets = self.search('region')
+        self.assertLessEqual({
                 self.tickets['region'], self.tickets['store'],
-                self.tickets['store2']})
+                self.tickets['store2']}, tickets)
+        self.assertNotIn(self.tickets['hq'], tickets)
 
     def test_hq_user_sees_all(self):
         "An HQ user sees all tickets"
-        self.assertEqual(self.search('hq'), set(self.tickets.values()))
+        self.assertLessEqual(set(self.tickets.values()), self.search('hq'))
+
+    def test_store_user_escalates(self):
+        "A store user escalates a ticket and no longer sees it"
+        with Transaction().start(self.db_name, 0) as transaction:
+            pool = Pool()
+            Unit = pool.get('qms.service.unit')
+            Company = pool.get('company.company')
+            company, = Company.search([])
+            store, = Unit.search([('name', '=', "Store")])
+            ticket_id = create_ticket(store, company=company.id).id
+            transaction.commit()
+        client = self.client()
+        headers = self.login(client, 'store')
+
+        result = self.call(
+            client, headers, 'model.qms.ticket.escalate', [ticket_id])
+        self.assertNotIn('error', result)
+        self.assertNotIn(ticket_id, self.search('store'))
+        self.assertIn(ticket_id, self.search('region'))
