@@ -46,6 +46,7 @@ OPEN_STATES = ['new', 'assigned', 'in_progress']
 
 class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
     "Ticket SLA Policy"
+    __string__ = "Ticket SLA Policy"
     __name__ = 'qms.ticket.sla'
 
     type = fields.Selection([(None, "")] + TYPES, "Type",
@@ -68,6 +69,7 @@ class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
 
 class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
     "Service Ticket"
+    __string__ = "Service Ticket"
     __name__ = 'qms.ticket'
     _rec_name = 'number'
 
@@ -761,6 +763,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
 
 class Escalation(ModelSQL, ModelView):
     "Ticket Escalation"
+    __string__ = "Ticket Escalation"
     __name__ = 'qms.ticket.escalation'
     __access__ = {'ticket'}
 

@@ -23,6 +23,7 @@ PARENT_KINDS = {
 
 class ServiceUnit(DeactivableMixin, tree(), ModelSQL, ModelView):
     "Service Unit"
+    __string__ = "Service Unit"
     __name__ = 'qms.service.unit'
 
     name = fields.Char("Name", required=True, translate=True)
@@ -123,6 +124,7 @@ class ServiceUnit(DeactivableMixin, tree(), ModelSQL, ModelView):
 
 class ServiceUnitUser(ModelSQL):
     "Service Unit - User"
+    __string__ = "Service Unit - User"
     __name__ = 'qms.service.unit-res.user'
 
     unit = fields.Many2One(
