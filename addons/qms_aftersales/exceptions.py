@@ -1,0 +1,14 @@
+# This file is part of the QMS modules for Tryton.
+from trytond.exceptions import UserError
+
+
+class ServiceUnitError(UserError):
+    pass
+
+
+class TicketError(UserError):
+    pass
+
+
+class FundClaimError(UserError):
+    pass

@@ -1,0 +1,40 @@
+# This file is part of the QMS modules for Tryton.
+from trytond.pool import Pool, PoolMeta
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.domain.help += (
+            '\n- "qms_units" as list of service unit ids '
+            'of the current user')
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        pool = Pool()
+        User = pool.get('res.user')
+        key = super()._get_cache_key(model_names)
+        return (*key, User.get_qms_units())
+
+    @classmethod
+    def _get_context(cls, model_name):
+        pool = Pool()
+        User = pool.get('res.user')
+        context = super()._get_context(model_name)
+        context['qms_units'] = User.get_qms_units()
+        return context
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('qms.ticket|escalate_overdue',
+                    "Escalate Overdue Service Tickets"),
+                ])

@@ -1,0 +1,787 @@
+# This file is part of the QMS modules for Tryton.
+import datetime as dt
+
+from trytond.i18n import gettext
+from trytond.model import (
+    ChatMixin, MatchMixin, ModelSQL, ModelView, Workflow, fields,
+    sequence_ordered)
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import TicketError
+
+TYPES = [
+    ('consultation', "Consultation"),
+    ('installation', "Installation"),
+    ('repair', "Repair"),
+    ('complaint', "Complaint"),
+    ('adverse_event', "Suspected Adverse Event"),
+    ('return', "Return"),
+    ]
+SEVERITIES = [
+    ('low', "Low"),
+    ('normal', "Normal"),
+    ('high', "High"),
+    ('severe', "Severe"),
+    ]
+SATISFACTIONS = [
+    (None, ""),
+    ('1', "1 - Very Dissatisfied"),
+    ('2', "2 - Dissatisfied"),
+    ('3', "3 - Neutral"),
+    ('4', "4 - Satisfied"),
+    ('5', "5 - Very Satisfied"),
+    ]
+ADVERSE_SERIOUSNESS = [
+    (None, ""),
+    ('death', "Death"),
+    ('serious_injury', "Serious Injury"),
+    ('cluster', "Cluster Event"),
+    ('other', "Other"),
+    ]
+OPEN_STATES = ['new', 'assigned', 'in_progress']
+
+
+class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
+    "Ticket SLA Policy"
+    __string__ = "Ticket SLA Policy"
+    __name__ = 'qms.ticket.sla'
+
+    type = fields.Selection([(None, "")] + TYPES, "Type",
+        help="Leave empty for all types.")
+    severity = fields.Selection([(None, "")] + SEVERITIES, "Severity",
+        help="Leave empty for all severities.")
+    response_hours = fields.Integer(
+        "Response Hours", required=True,
+        domain=[('response_hours', '>=', 0)])
+    resolution_hours = fields.Integer(
+        "Resolution Hours", required=True,
+        domain=[('resolution_hours', '>=', 0)])
+
+    @classmethod
+    def get_policy(cls, pattern):
+        for policy in cls.search([]):
+            if policy.match(pattern):
+                return policy
+
+
+class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
+    "Service Ticket"
+    __string__ = "Service Ticket"
+    __name__ = 'qms.ticket'
+    _rec_name = 'number'
+
+    _states = {
+        'readonly': ~Eval('state').in_(['new', 'assigned', 'in_progress']),
+        }
+
+    number = fields.Char("Number", readonly=True)
+    company = fields.Many2One(
+        'company.company', "Company", required=True,
+        states={
+            'readonly': Eval('state') != 'new',
+            })
+    date = fields.DateTime(
+        "Date", required=True,
+        states={
+            'readonly': Eval('state') != 'new',
+            },
+        help="When the ticket was received.")
+    channel = fields.Selection([
+            ('hotline', "Hotline"),
+            ('store', "Store"),
+            ('email', "Email"),
+            ('portal', "Portal"),
+            ], "Channel", required=True, states=_states)
+    type = fields.Selection(TYPES, "Type", required=True, states=_states)
+    severity = fields.Selection(
+        SEVERITIES, "Severity", required=True, states=_states)
+    customer = fields.Many2One(
+        'party.party', "Customer", states=_states,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    contact = fields.Char(
+        "Contact", states=_states,
+        help="The name and phone number of the person to call back.")
+    lookup = fields.Function(fields.Char(
+            "Serial or Lot",
+            states={
+                'invisible': ~Eval('state').in_(['new', 'assigned']),
+                },
+            help="Scan or type the serial or lot number to fill the "
+            "product, sale, shipment and customer."),
+        'get_lookup', setter='set_lookup')
+    product = fields.Many2One(
+        'product.product', "Product", states=_states,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'})
+    lot = fields.Many2One(
+        'stock.lot', "Lot/Serial", states=_states,
+        domain=[
+            If(Eval('product'),
+                ('product', '=', Eval('product', -1)),
+                ()),
+            ])
+    sale = fields.Many2One(
+        'sale.sale', "Sale", states=_states,
+        domain=[
+            If(Eval('customer'),
+                ('party', '=', Eval('customer', -1)),
+                ()),
+            ])
+    shipment = fields.Many2One(
+        'stock.shipment.out', "Shipment", states=_states,
+        domain=[
+            If(Eval('customer'),
+                ('customer', '=', Eval('customer', -1)),
+                ()),
+            ])
+    description = fields.Text("Description", states=_states)
+    handling_unit = fields.Many2One(
+        'qms.service.unit', "Handling Unit", required=True, states=_states,
+        help="The store, region or HQ service management "
+        "that handles the ticket.")
+    response_deadline = fields.DateTime("Response Deadline", readonly=True)
+    resolution_deadline = fields.DateTime(
+        "Resolution Deadline", readonly=True)
+    responded_at = fields.DateTime("Responded at", readonly=True)
+    resolved_at = fields.DateTime("Resolved at", readonly=True)
+    closed_at = fields.DateTime("Closed at", readonly=True)
+    escalations = fields.One2Many(
+        'qms.ticket.escalation', 'ticket', "Escalations", readonly=True)
+    resolution = fields.Text(
+        "Resolution",
+        states={
+            'readonly': ~Eval('state').in_(['assigned', 'in_progress']),
+            })
+
+    callback_done = fields.Boolean("Called Back", readonly=True)
+    satisfaction = fields.Selection(
+        SATISFACTIONS, "Satisfaction", sort=False,
+        states={
+            'readonly': (Eval('state') != 'resolved') | Eval('callback_done'),
+            })
+    callback_remarks = fields.Text(
+        "Callback Remarks",
+        states={
+            'readonly': (Eval('state') != 'resolved') | Eval('callback_done'),
+            })
+    callback_date = fields.DateTime("Callback Date", readonly=True)
+    callback_by = fields.Many2One('res.user', "Called Back by", readonly=True)
+
+    complaint = fields.Many2One(
+        'sale.complaint', "Complaint",
+        domain=[
+            If(Eval('customer'),
+                ('customer', '=', Eval('customer', -1)),
+                ()),
+            ],
+        states={
+            'readonly': Eval('state').in_(['closed', 'cancelled']),
+            },
+        help="The sale complaint for a credit or return.")
+
+    adverse_seriousness = fields.Selection(
+        ADVERSE_SERIOUSNESS, "Adverse Event Seriousness",
+        states={
+            'invisible': Eval('type') != 'adverse_event',
+            'required': Eval('type') == 'adverse_event',
+            'readonly': _states['readonly'],
+            })
+    adverse_deadline = fields.DateTime(
+        "Adverse Event Deadline", readonly=True,
+        states={
+            'invisible': Eval('type') != 'adverse_event',
+            },
+        help="When the suspected adverse event must be forwarded "
+        "to the registrant and reported.")
+    registrant = fields.Function(fields.Many2One(
+            'party.party', "Registrant",
+            context={
+                'company': Eval('company', -1),
+                },
+            depends={'company'},
+            states={
+                'invisible': Eval('type') != 'adverse_event',
+                }),
+        'on_change_with_registrant')
+    forwarded_at = fields.DateTime(
+        "Forwarded at", readonly=True,
+        states={
+            'invisible': Eval('type') != 'adverse_event',
+            })
+    forwarded_by = fields.Many2One(
+        'res.user', "Forwarded by", readonly=True,
+        states={
+            'invisible': Eval('type') != 'adverse_event',
+            })
+    adverse_overdue = fields.Function(fields.Boolean(
+            "Adverse Event Overdue",
+            states={
+                'invisible': Eval('type') != 'adverse_event',
+                }),
+        'get_adverse_overdue', searcher='search_adverse_overdue')
+
+    ticket_count = fields.Function(
+        fields.Integer("Tickets"), 'get_ticket_count')
+
+    state = fields.Selection([
+            ('new', "New"),
+            ('assigned', "Assigned"),
+            ('in_progress', "In Progress"),
+            ('resolved', "Resolved"),
+            ('closed', "Closed"),
+            ('cancelled', "Cancelled"),
+            ], "State", required=True, readonly=True, sort=False)
+
+    @classmethod
+    def __setup__(cls):
+        cls.number.search_unaccented = False
+        super().__setup__()
+        cls._order = [
+            ('date', 'DESC NULLS FIRST'),
+            ('id', 'DESC'),
+            ]
+        cls._transitions |= {
+            ('new', 'assigned'),
+            ('new', 'in_progress'),
+            ('assigned', 'in_progress'),
+            ('assigned', 'new'),
+            ('in_progress', 'resolved'),
+            ('resolved', 'in_progress'),
+            ('resolved', 'closed'),
+            ('new', 'cancelled'),
+            ('assigned', 'cancelled'),
+            ('in_progress', 'cancelled'),
+            ('cancelled', 'new'),
+            }
+        cls._buttons.update({
+                'cancel': {
+                    'invisible': ~Eval('state').in_(OPEN_STATES),
+                    'depends': ['state'],
+                    },
+                'reset': {
+                    'invisible': Eval('state') != 'cancelled',
+                    'icon': 'tryton-undo',
+                    'depends': ['state'],
+                    },
+                'assign': {
+                    'invisible': Eval('state') != 'new',
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'start': {
+                    'invisible': ~Eval('state').in_(['new', 'assigned']),
+                    'icon': 'tryton-forward',
+                    'depends': ['state'],
+                    },
+                'resolve': {
+                    'invisible': Eval('state') != 'in_progress',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'reopen': {
+                    'invisible': Eval('state') != 'resolved',
+                    'icon': 'tryton-back',
+                    'depends': ['state'],
+                    },
+                'close': {
+                    'invisible': Eval('state') != 'resolved',
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                'escalate': {
+                    'invisible': ~Eval('state').in_(OPEN_STATES),
+                    'icon': 'tryton-launch',
+                    'depends': ['state'],
+                    },
+                'record_callback': {
+                    'invisible': ((Eval('state') != 'resolved')
+                        | Eval('callback_done')),
+                    'depends': ['state', 'callback_done'],
+                    },
+                'forward': {
+                    'invisible': ((Eval('type') != 'adverse_event')
+                        | Bool(Eval('forwarded_at'))
+                        | (Eval('state') == 'cancelled')),
+                    'icon': 'tryton-forward',
+                    'depends': ['type', 'forwarded_at', 'state'],
+                    },
+                'create_complaint': {
+                    'invisible': (Bool(Eval('complaint'))
+                        | Eval('state').in_(['closed', 'cancelled'])),
+                    'readonly': ~Eval('customer'),
+                    'depends': ['complaint', 'state', 'customer'],
+                    },
+                })
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_date(cls):
+        return dt.datetime.now()
+
+    @classmethod
+    def default_channel(cls):
+        return 'hotline'
+
+    @classmethod
+    def default_type(cls):
+        return 'repair'
+
+    @classmethod
+    def default_severity(cls):
+        return 'normal'
+
+    @classmethod
+    def default_handling_unit(cls):
+        pool = Pool()
+        User = pool.get('res.user')
+        units = User.get_qms_units()
+        if len(units) == 1:
+            return units[0]
+
+    @classmethod
+    def default_callback_done(cls):
+        return False
+
+    @classmethod
+    def default_state(cls):
+        return 'new'
+
+    def get_rec_name(self, name):
+        items = [self.number or str(self.id)]
+        if self.customer:
+            items.append(self.customer.rec_name)
+        return ' - '.join(items)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('number', *clause[1:]),
+            ('customer.rec_name', *clause[1:]),
+            ]
+
+    def get_ticket_count(self, name):
+        return 1
+
+    def get_lookup(self, name):
+        return None
+
+    @classmethod
+    def set_lookup(cls, tickets, name, value):
+        pass
+
+    @fields.depends('lookup', 'product', methods=['on_change_lot'])
+    def on_change_lookup(self):
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        if not self.lookup:
+            return
+        domain = [('number', '=', self.lookup.strip())]
+        if self.product:
+            domain.append(('product', '=', self.product.id))
+        lots = Lot.search(domain, limit=1)
+        if lots:
+            self.lot, = lots
+            self.on_change_lot()
+        self.lookup = None
+
+    @fields.depends('lot', 'product', 'customer', 'sale', 'shipment')
+    def on_change_lot(self):
+        if not self.lot:
+            return
+        self.product = self.lot.product
+        move = self._get_customer_move()
+        if not move:
+            return
+        if move.shipment and move.shipment.__name__ == 'stock.shipment.out':
+            self.shipment = move.shipment
+            self.customer = move.shipment.customer
+        if move.origin and move.origin.__name__ == 'sale.line':
+            self.sale = move.origin.sale
+            self.customer = move.origin.sale.party
+
+    def _get_customer_move(self):
+        "Return the last done move of the lot to a customer"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        moves = Move.search([
+                ('lot', '=', self.lot.id),
+                ('state', '=', 'done'),
+                ('to_location.type', '=', 'customer'),
+                ], order=[('effective_date', 'DESC'), ('id', 'DESC')],
+            limit=1)
+        if moves:
+            return moves[0]
+
+    @fields.depends('product')
+    def on_change_with_registrant(self, name=None):
+        if (self.product
+                and getattr(self.product.template, 'registration', None)):
+            return self.product.template.registration.registrant
+
+    def get_adverse_overdue(self, name):
+        return bool(self.type == 'adverse_event'
+            and not self.forwarded_at
+            and self.state != 'cancelled'
+            and self.adverse_deadline
+            and self.adverse_deadline < dt.datetime.now())
+
+    @classmethod
+    def search_adverse_overdue(cls, name, clause):
+        _, operator, value = clause
+        if operator not in {'=', '!='}:
+            return []
+        now = dt.datetime.now()
+        if (operator == '=') == bool(value):
+            return [
+                ('type', '=', 'adverse_event'),
+                ('forwarded_at', '=', None),
+                ('state', '!=', 'cancelled'),
+                ('adverse_deadline', '<', now),
+                ]
+        return ['OR',
+            ('type', '!=', 'adverse_event'),
+            ('forwarded_at', '!=', None),
+            ('state', '=', 'cancelled'),
+            ('adverse_deadline', '=', None),
+            ('adverse_deadline', '>=', now),
+            ]
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Configuration = pool.get('qms.aftersales.configuration')
+        values = super().preprocess_values(mode, values)
+        if mode == 'create' and not values.get('number'):
+            values['number'] = Configuration(1).ticket_sequence.get()
+        return values
+
+    @classmethod
+    def create(cls, vlist):
+        tickets = super().create(vlist)
+        cls.set_deadlines(tickets)
+        cls.escalate_severe(tickets)
+        return tickets
+
+    @classmethod
+    def write(cls, *args):
+        super().write(*args)
+        actions = iter(args)
+        to_update = []
+        for tickets, values in zip(actions, actions):
+            if values.keys() & {
+                    'type', 'severity', 'date', 'adverse_seriousness'}:
+                to_update.extend(tickets)
+        if to_update:
+            to_update = cls.browse(to_update)
+            cls.set_deadlines(to_update)
+            cls.escalate_severe(to_update)
+
+    @classmethod
+    def check_modification(cls, mode, tickets, values=None, external=False):
+        super().check_modification(
+            mode, tickets, values=values, external=external)
+        if mode == 'delete':
+            for ticket in tickets:
+                if ticket.state not in {'new', 'cancelled'}:
+                    raise AccessError(gettext(
+                            'qms_aftersales.msg_ticket_delete',
+                            ticket=ticket.rec_name))
+
+    @classmethod
+    def copy(cls, tickets, default=None):
+        default = default.copy() if default is not None else {}
+        for name in [
+                'number', 'responded_at', 'resolved_at', 'closed_at',
+                'escalations', 'resolution', 'callback_date', 'callback_by',
+                'satisfaction', 'callback_remarks', 'complaint',
+                'forwarded_at', 'forwarded_by', 'response_deadline',
+                'resolution_deadline', 'adverse_deadline']:
+            default.setdefault(name)
+        default.setdefault('callback_done', False)
+        return super().copy(tickets, default=default)
+
+    def _get_sla_pattern(self):
+        return {
+            'type': self.type,
+            'severity': self.severity,
+            }
+
+    def get_deadlines(self):
+        "Return response, resolution and adverse event deadlines"
+        pool = Pool()
+        SLAPolicy = pool.get('qms.ticket.sla')
+        Configuration = pool.get('qms.aftersales.configuration')
+        config = Configuration(1)
+        policy = SLAPolicy.get_policy(self._get_sla_pattern())
+        if policy:
+            response, resolution = (
+                policy.response_hours, policy.resolution_hours)
+        else:
+            response, resolution = (
+                config.response_hours, config.resolution_hours)
+        adverse = None
+        if self.type == 'adverse_event':
+            delay = {
+                'death': dt.timedelta(days=config.adverse_death_days),
+                'serious_injury': dt.timedelta(
+                    days=config.adverse_serious_days),
+                'cluster': dt.timedelta(hours=config.adverse_cluster_hours),
+                }.get(self.adverse_seriousness,
+                    dt.timedelta(days=config.adverse_other_days))
+            adverse = self.date + delay
+        return (
+            self.date + dt.timedelta(hours=response),
+            self.date + dt.timedelta(hours=resolution),
+            adverse)
+
+    @classmethod
+    def set_deadlines(cls, tickets):
+        to_write = []
+        for ticket in tickets:
+            if ticket.state not in OPEN_STATES:
+                continue
+            response, resolution, adverse = ticket.get_deadlines()
+            values = {
+                'resolution_deadline': resolution,
+                'adverse_deadline': adverse,
+                }
+            if not ticket.responded_at and not ticket.escalations:
+                values['response_deadline'] = response
+            to_write.extend(([ticket], values))
+        if to_write:
+            cls.write(*to_write)
+
+    @classmethod
+    def escalate_severe(cls, tickets):
+        "Send severe tickets straight to HQ service management"
+        pool = Pool()
+        Configuration = pool.get('qms.aftersales.configuration')
+        if not Configuration(1).escalate_severe:
+            return
+        for ticket in tickets:
+            if (ticket.severity == 'severe'
+                    and ticket.state in OPEN_STATES
+                    and ticket.handling_unit.kind != 'hq'):
+                ticket._escalate(ticket.handling_unit.hq, gettext(
+                        'qms_aftersales.msg_escalation_severe'),
+                    automatic=True)
+
+    def _escalate(self, unit, reason, automatic=False, now=None):
+        pool = Pool()
+        Escalation = pool.get('qms.ticket.escalation')
+        Configuration = pool.get('qms.aftersales.configuration')
+        if now is None:
+            now = dt.datetime.now()
+        config = Configuration(1)
+        with without_check_access():
+            Escalation.create([{
+                        'ticket': self.id,
+                        'from_unit': self.handling_unit.id,
+                        'to_unit': unit.id,
+                        'reason': reason,
+                        'date': now,
+                        'automatic': automatic,
+                        }])
+        self.__class__.write([self], {
+                'handling_unit': unit.id,
+                'response_deadline': now + dt.timedelta(
+                    hours=config.escalation_hours),
+                })
+
+    @classmethod
+    def escalate_overdue(cls, now=None):
+        "Escalate one tier up the tickets whose response deadline is passed"
+        if now is None:
+            now = dt.datetime.now()
+        tickets = cls.search([
+                ('state', 'in', ['new', 'assigned']),
+                ('responded_at', '=', None),
+                ('response_deadline', '<', now),
+                ('handling_unit.parent', '!=', None),
+                ])
+        for ticket in tickets:
+            ticket._escalate(ticket.handling_unit.parent, gettext(
+                    'qms_aftersales.msg_escalation_overdue',
+                    deadline=ticket.response_deadline),
+                automatic=True, now=now)
+        return tickets
+
+    @classmethod
+    @ModelView.button
+    def escalate(cls, tickets):
+        for ticket in tickets:
+            if not ticket.handling_unit.parent:
+                raise TicketError(gettext(
+                        'qms_aftersales.msg_ticket_escalate_top',
+                        ticket=ticket.rec_name,
+                        unit=ticket.handling_unit.rec_name))
+            ticket._escalate(ticket.handling_unit.parent, gettext(
+                    'qms_aftersales.msg_escalation_manual'))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, tickets):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('new')
+    def reset(cls, tickets):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('assigned')
+    def assign(cls, tickets):
+        pass
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('in_progress')
+    def start(cls, tickets):
+        now = dt.datetime.now()
+        cls.write([t for t in tickets if not t.responded_at], {
+                'responded_at': now,
+                })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('resolved')
+    def resolve(cls, tickets):
+        for ticket in tickets:
+            if not ticket.resolution:
+                raise TicketError(gettext(
+                        'qms_aftersales.msg_ticket_resolution_required',
+                        ticket=ticket.rec_name))
+        cls.write(tickets, {
+                'resolved_at': dt.datetime.now(),
+                })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('in_progress')
+    def reopen(cls, tickets):
+        cls.write(tickets, {
+                'resolved_at': None,
+                })
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('closed')
+    def close(cls, tickets):
+        for ticket in tickets:
+            if not ticket.callback_done:
+                raise TicketError(gettext(
+                        'qms_aftersales.msg_ticket_callback_required',
+                        ticket=ticket.rec_name))
+            if ticket.type == 'adverse_event' and not ticket.forwarded_at:
+                raise TicketError(gettext(
+                        'qms_aftersales.msg_ticket_forward_required',
+                        ticket=ticket.rec_name))
+        cls.write(tickets, {
+                'closed_at': dt.datetime.now(),
+                })
+
+    @classmethod
+    @ModelView.button
+    def record_callback(cls, tickets):
+        for ticket in tickets:
+            if not ticket.satisfaction:
+                raise TicketError(gettext(
+                        'qms_aftersales.msg_ticket_satisfaction_required',
+                        ticket=ticket.rec_name))
+        cls.write(tickets, {
+                'callback_done': True,
+                'callback_date': dt.datetime.now(),
+                'callback_by': Transaction().user,
+                })
+
+    @classmethod
+    @ModelView.button
+    def forward(cls, tickets):
+        cls.write([t for t in tickets if not t.forwarded_at], {
+                'forwarded_at': dt.datetime.now(),
+                'forwarded_by': Transaction().user,
+                })
+
+    @classmethod
+    @ModelView.button_action('qms_aftersales.act_complaint_form')
+    def create_complaint(cls, tickets):
+        pool = Pool()
+        Complaint = pool.get('sale.complaint')
+        complaints = []
+        for ticket in tickets:
+            if not ticket.complaint:
+                ticket.complaint = ticket._get_complaint()
+                complaints.append(ticket.complaint)
+        Complaint.save(complaints)
+        cls.save(tickets)
+        return {
+            'res_id': [c.id for c in complaints],
+            }
+
+    def _get_complaint(self):
+        pool = Pool()
+        Complaint = pool.get('sale.complaint')
+        Configuration = pool.get('qms.aftersales.configuration')
+        config = Configuration(1)
+        if not config.complaint_type:
+            raise TicketError(gettext(
+                    'qms_aftersales.msg_ticket_complaint_type',
+                    ticket=self.rec_name))
+        if not self.customer:
+            raise TicketError(gettext(
+                    'qms_aftersales.msg_ticket_customer_required',
+                    ticket=self.rec_name))
+        complaint = Complaint(
+            company=self.company,
+            customer=self.customer,
+            type=config.complaint_type,
+            reference=self.number,
+            description=self.description)
+        if self.sale and config.complaint_type.origin.name == 'sale.sale':
+            complaint.origin = self.sale
+        return complaint
+
+
+class Escalation(ModelSQL, ModelView):
+    "Ticket Escalation"
+    __string__ = "Ticket Escalation"
+    __name__ = 'qms.ticket.escalation'
+    __access__ = {'ticket'}
+
+    ticket = fields.Many2One(
+        'qms.ticket', "Ticket", required=True, ondelete='CASCADE')
+    date = fields.DateTime("Date", required=True)
+    from_unit = fields.Many2One(
+        'qms.service.unit', "From Unit", required=True, ondelete='RESTRICT')
+    to_unit = fields.Many2One(
+        'qms.service.unit', "To Unit", required=True, ondelete='RESTRICT')
+    reason = fields.Text("Reason")
+    automatic = fields.Boolean("Automatic")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order.insert(0, ('date', 'DESC'))
+
+    @classmethod
+    def default_date(cls):
+        return dt.datetime.now()
