@@ -165,11 +165,10 @@ class Nonconformity(Workflow, ModelSQL, ModelView):
 
     @classmethod
     def get_origins(cls):
-        pool = Pool()
-        IrModel = pool.get('ir.model')
-        names = set(pool.object_name_list())
-        models = [m for m in cls._get_origins() if m in names]
-        return [(None, '')] + IrModel.get_name_items(models)
+        IrModel = Pool().get('ir.model')
+        origins = cls._get_origins()
+        return [(None, '')] + [
+            (m, n) for m, n in IrModel.get_name_items() if m in origins]
 
     def get_due_date(self, name):
         field = DUE_DATES.get(self.state)

@@ -271,7 +271,10 @@ class FigureXlsx(Report):
                 if definition['type'] == 'many2one':
                     value = value.rec_name
                 elif definition['type'] == 'selection':
-                    value = dict(definition['selection']).get(value, value)
+                    selection = definition['selection']
+                    if isinstance(selection, str):
+                        selection = getattr(Model, selection)()
+                    value = dict(selection).get(value, value)
                 elif isinstance(value, dt.date):
                     style = date_format
                 elif name.endswith('rate'):

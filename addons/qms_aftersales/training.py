@@ -118,6 +118,7 @@ class Result(ModelSQL, ModelView):
 class PassRate(ModelSQL, ModelView):
     "Training Pass Rate"
     __name__ = 'qms.training.pass_rate'
+    _xlsx_fields = ['year', 'quarter', 'provider', 'tested', 'passed', 'rate']
 
     provider = fields.Many2One('party.party', "Provider")
     year = fields.Integer("Year")

@@ -146,6 +146,8 @@ class Violation(Workflow, ModelSQL, ModelView):
     def confirm(cls, violations):
         pool = Pool()
         Sanction = pool.get('qms.provider.sanction')
+        # the ladder counts confirmed violations, these included
+        cls.write(violations, {'state': 'confirmed'})
         by_month = defaultdict(set)
         for violation in violations:
             by_month[violation.date.replace(day=1)].add(violation.provider)
@@ -189,6 +191,7 @@ class Sanction(ModelSQL, ModelView):
         'party.party', "Provider", required=True, ondelete='RESTRICT',
         domain=[('service_provider', '=', True)])
     level = fields.Selection(LEVELS, "Level", required=True)
+    level_string = level.translated('level')
     date = fields.Date("Date", required=True)
     origin = fields.Selection([
             ('violations', "Violations"),
