@@ -3,6 +3,7 @@ from sql import Cast, Literal, Null
 from sql.aggregate import Avg, Count, Sum
 from sql.conditionals import Case, NullIf
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSingleton, ModelSQL, ModelView, fields)
@@ -244,7 +245,8 @@ class Party(metaclass=PoolMeta):
         ticket = Ticket.__table__()
         cursor = Transaction().connection.cursor()
         result = {n: {p.id: None for p in parties} for n in names}
-        for sub in grouped_slice(parties):
+        in_max = backend.MAX_QUERY_PARAMS
+        for sub in grouped_slice(parties, in_max):
             cursor.execute(*ticket.select(
                     ticket.provider,
                     Count(Literal('*')),

@@ -8,6 +8,7 @@ from sql.aggregate import Avg, Count, Max, Sum
 from sql.conditionals import Case
 from sql.functions import CurrentTimestamp
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
@@ -168,13 +169,15 @@ class Violation(Workflow, ModelSQL, ModelView):
         where = ((table.state == 'confirmed')
             & (table.date >= start) & (table.date <= end))
         counts = {}
+        in_max = backend.MAX_QUERY_PARAMS
         if providers is None:
             cursor.execute(*table.select(
                     table.provider, Count(Literal('*')),
                     where=where, group_by=[table.provider]))
             counts.update(cursor)
         else:
-            for sub in grouped_slice([int(p) for p in providers]):
+            for sub in grouped_slice(
+                    [int(p) for p in providers], in_max):
                 cursor.execute(*table.select(
                         table.provider, Count(Literal('*')),
                         where=where & table.provider.in_(list(sub)),
@@ -357,7 +360,8 @@ class Sanction(ModelSQL, ModelView):
             *((table.level == l, r) for l, r in LEVEL_RANKS.items()),
             else_=-1)
         given = {}
-        for sub in grouped_slice(provider_ids):
+        in_max = backend.MAX_QUERY_PARAMS
+        for sub in grouped_slice(provider_ids, in_max):
             cursor.execute(*table.select(
                     table.provider, Max(rank),
                     where=((table.origin == 'violations')
