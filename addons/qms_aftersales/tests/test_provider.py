@@ -375,8 +375,18 @@ class SanctionRPCTestCase(RouteTestCase):
         User = pool.get('res.user')
         ModelData = pool.get('ir.model.data')
         Sanction = pool.get('qms.provider.sanction')
+        ModelAccess = pool.get('ir.model.access')
         admin, = User.search([('login', '=', 'admin')])
         group = ModelData.get_id('qms_aftersales', 'group_service_management')
+        # even a group allowed to write and delete sanctions may not
+        ModelAccess.create([{
+                    'model': 'qms.provider.sanction',
+                    'group': group,
+                    'perm_read': True,
+                    'perm_write': True,
+                    'perm_create': True,
+                    'perm_delete': True,
+                    }])
         User.write([admin], {
                 'password': 'immutable-sanctions',
                 'groups': [('add', [group])],
@@ -391,6 +401,7 @@ class SanctionRPCTestCase(RouteTestCase):
             headers['Authorization'] = 'Session ' + auth
         response = client.post(
             '/%s/rpc/' % DB_NAME, headers=headers,
+            content_type='application/json',
             data=json.dumps({'id': 1, 'method': method, 'params': params}))
         return json.loads(response.get_data())
 
