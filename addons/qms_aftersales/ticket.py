@@ -446,15 +446,21 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
         _, operator, value = clause
         if operator not in {'=', '!='}:
             return []
-        overdue = [
-            ('type', '=', 'adverse_event'),
-            ('forwarded_at', '=', None),
-            ('state', '!=', 'cancelled'),
-            ('adverse_deadline', '<', dt.datetime.now()),
-            ]
+        now = dt.datetime.now()
         if (operator == '=') == bool(value):
-            return overdue
-        return ['NOT', overdue]
+            return [
+                ('type', '=', 'adverse_event'),
+                ('forwarded_at', '=', None),
+                ('state', '!=', 'cancelled'),
+                ('adverse_deadline', '<', now),
+                ]
+        return ['OR',
+            ('type', '!=', 'adverse_event'),
+            ('forwarded_at', '!=', None),
+            ('state', '=', 'cancelled'),
+            ('adverse_deadline', '=', None),
+            ('adverse_deadline', '>=', now),
+            ]
 
     @classmethod
     def preprocess_values(cls, mode, values):

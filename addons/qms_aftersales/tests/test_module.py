@@ -1,11 +1,414 @@
 # This file is part of the QMS modules for Tryton.
-from trytond.modules.company.tests import CompanyTestMixin
-from trytond.tests.test_tryton import ModuleTestCase
+import datetime as dt
+from decimal import Decimal
+
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
+from trytond.modules.qms_aftersales.exceptions import (
+    FundClaimError, TicketError)
+from trytond.pool import Pool
+from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from trytond.transaction import Transaction
+
+
+def create_units(company):
+    "Create HQ, one region and two stores with their members"
+    pool = Pool()
+    Unit = pool.get('qms.service.unit')
+    User = pool.get('res.user')
+    users = {}
+    for login in ['hq', 'region', 'store', 'store2']:
+        users[login], = User.create([{
+                    'login': login,
+                    'name': login,
+                    'password': 'secret-%s-pw' % login,
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    }])
+    hq, = Unit.create([{
+                'name': "HQ", 'kind': 'hq', 'currency': company.currency.id,
+                'members': [('add', [users['hq'].id])],
+                }])
+    region, = Unit.create([{
+                'name': "Region", 'kind': 'region', 'parent': hq.id,
+                'compensation_limit': Decimal('5000'),
+                'currency': company.currency.id,
+                'members': [('add', [users['region'].id])],
+                }])
+    store, store2 = Unit.create([{
+                'name': "Store", 'kind': 'store', 'parent': region.id,
+                'compensation_limit': Decimal('500'),
+                'currency': company.currency.id,
+                'members': [('add', [users['store'].id])],
+                }, {
+                'name': "Store 2", 'kind': 'store', 'parent': region.id,
+                'compensation_limit': Decimal('500'),
+                'currency': company.currency.id,
+                'members': [('add', [users['store2'].id])],
+                }])
+    return {
+        'hq': hq, 'region': region, 'store': store, 'store2': store2,
+        }, users
+
+
+def create_ticket(unit, **values):
+    pool = Pool()
+    Ticket = pool.get('qms.ticket')
+    values.setdefault('handling_unit', unit.id)
+    ticket, = Ticket.create([values])
+    return ticket
 
 
 class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
     "Test QmsAftersales module"
     module = 'qms_aftersales'
+
+    @with_transaction()
+    def test_unit_parent_kind(self):
+        "A store must be under a region"
+        pool = Pool()
+        Unit = pool.get('qms.service.unit')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            with self.assertRaises(Exception):
+                Unit.create([{
+                            'name': "Bad", 'kind': 'store',
+                            'parent': units['hq'].id,
+                            'currency': company.currency.id,
+                            }])
+
+    @with_transaction()
+    def test_ticket_number_and_deadlines(self):
+        "A ticket gets a number and deadlines from the SLA policy"
+        pool = Pool()
+        SLAPolicy = pool.get('qms.ticket.sla')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            SLAPolicy.create([{
+                        'type': 'repair', 'severity': 'high',
+                        'response_hours': 4, 'resolution_hours': 24,
+                        }])
+            date = dt.datetime(2026, 3, 2, 9, 0)
+            high = create_ticket(
+                units['store'], type='repair', severity='high', date=date)
+            normal = create_ticket(
+                units['store'], type='repair', severity='normal', date=date)
+
+            self.assertTrue(high.number)
+            self.assertNotEqual(high.number, normal.number)
+            self.assertEqual(
+                high.response_deadline, date + dt.timedelta(hours=4))
+            self.assertEqual(
+                high.resolution_deadline, date + dt.timedelta(hours=24))
+            # configuration defaults
+            self.assertEqual(
+                normal.response_deadline, date + dt.timedelta(hours=24))
+            self.assertEqual(
+                normal.resolution_deadline, date + dt.timedelta(hours=72))
+
+    @with_transaction()
+    def test_escalate_overdue(self):
+        "A breached response deadline escalates store, region, then HQ"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            now = dt.datetime.now().replace(microsecond=0)
+            ticket = create_ticket(
+                units['store'], date=now - dt.timedelta(hours=30))
+            other = create_ticket(units['store'], date=now)
+            self.assertLess(ticket.response_deadline, now)
+
+            Ticket.escalate_overdue(now)
+            self.assertEqual(ticket.handling_unit, units['region'])
+            self.assertEqual(other.handling_unit, units['store'])
+            escalation, = ticket.escalations
+            self.assertEqual(escalation.from_unit, units['store'])
+            self.assertEqual(escalation.to_unit, units['region'])
+            self.assertTrue(escalation.automatic)
+            self.assertEqual(ticket.response_deadline,
+                now + dt.timedelta(hours=24))
+
+            # not overdue yet at the region
+            Ticket.escalate_overdue(now + dt.timedelta(hours=23))
+            self.assertEqual(ticket.handling_unit, units['region'])
+
+            later = now + dt.timedelta(hours=25)
+            Ticket.escalate_overdue(later)
+            self.assertEqual(ticket.handling_unit, units['hq'])
+            self.assertEqual(len(ticket.escalations), 2)
+
+            # HQ is the top
+            Ticket.escalate_overdue(later + dt.timedelta(days=10))
+            self.assertEqual(len(ticket.escalations), 2)
+
+    @with_transaction()
+    def test_escalate_overdue_responded(self):
+        "A ticket in progress is not escalated"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            now = dt.datetime.now().replace(microsecond=0)
+            ticket = create_ticket(
+                units['store'], date=now - dt.timedelta(hours=30))
+            Ticket.start([ticket])
+
+            Ticket.escalate_overdue(now)
+            self.assertEqual(ticket.handling_unit, units['store'])
+            self.assertFalse(ticket.escalations)
+
+    @with_transaction()
+    def test_escalation_hours_configuration(self):
+        "The time the next tier has comes from the configuration"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        Configuration = pool.get('qms.aftersales.configuration')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            Configuration.write([Configuration(1)], {'escalation_hours': 2})
+            now = dt.datetime.now().replace(microsecond=0)
+            ticket = create_ticket(
+                units['store'], date=now - dt.timedelta(hours=30))
+            Ticket.escalate_overdue(now)
+            Ticket.escalate_overdue(now + dt.timedelta(hours=3))
+            self.assertEqual(ticket.handling_unit, units['hq'])
+
+    @with_transaction()
+    def test_severe_to_hq(self):
+        "A severe complaint goes to HQ at once"
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            ticket = create_ticket(
+                units['store'], type='complaint', severity='severe')
+
+            self.assertEqual(ticket.handling_unit, units['hq'])
+            escalation, = ticket.escalations
+            self.assertEqual(escalation.from_unit, units['store'])
+            self.assertEqual(escalation.to_unit, units['hq'])
+            self.assertTrue(escalation.automatic)
+
+    @with_transaction()
+    def test_severe_on_write(self):
+        "A ticket made severe goes to HQ"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            ticket = create_ticket(units['store'], type='complaint')
+            self.assertEqual(ticket.handling_unit, units['store'])
+
+            Ticket.write([ticket], {'severity': 'severe'})
+            self.assertEqual(ticket.handling_unit, units['hq'])
+
+    @with_transaction()
+    def test_severe_configuration(self):
+        "Severe tickets stay when the configuration says so"
+        pool = Pool()
+        Configuration = pool.get('qms.aftersales.configuration')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            Configuration.write(
+                [Configuration(1)], {'escalate_severe': False})
+            ticket = create_ticket(units['store'], severity='severe')
+            self.assertEqual(ticket.handling_unit, units['store'])
+
+    @with_transaction()
+    def test_manual_escalation(self):
+        "A unit escalates by hand, but not above HQ"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            ticket = create_ticket(units['region'])
+            Ticket.escalate([ticket])
+            self.assertEqual(ticket.handling_unit, units['hq'])
+            self.assertFalse(ticket.escalations[0].automatic)
+            with self.assertRaises(TicketError):
+                Ticket.escalate([ticket])
+
+    @with_transaction()
+    def test_workflow_callback(self):
+        "Closing requires a resolution and a callback with satisfaction"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            ticket = create_ticket(units['store'])
+            Ticket.assign([ticket])
+            Ticket.start([ticket])
+            self.assertTrue(ticket.responded_at)
+            with self.assertRaises(TicketError):
+                Ticket.resolve([ticket])
+            ticket.resolution = "Replaced the cuff."
+            ticket.save()
+            Ticket.resolve([ticket])
+            self.assertEqual(ticket.state, 'resolved')
+
+            with self.assertRaises(TicketError):
+                Ticket.close([ticket])
+            with self.assertRaises(TicketError):
+                Ticket.record_callback([ticket])
+            ticket.satisfaction = '4'
+            ticket.save()
+            Ticket.record_callback([ticket])
+            self.assertTrue(ticket.callback_done)
+            self.assertEqual(ticket.callback_by.id, Transaction().user)
+            Ticket.close([ticket])
+            self.assertEqual(ticket.state, 'closed')
+            self.assertTrue(ticket.closed_at)
+
+    @with_transaction()
+    def test_adverse_event_deadline(self):
+        "An adverse event gets its deadline and is overdue after it"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            now = dt.datetime.now().replace(microsecond=0)
+            death = create_ticket(
+                units['store'], type='adverse_event',
+                adverse_seriousness='death', date=now)
+            serious = create_ticket(
+                units['store'], type='adverse_event',
+                adverse_seriousness='serious_injury', date=now)
+            cluster = create_ticket(
+                units['store'], type='adverse_event',
+                adverse_seriousness='cluster',
+                date=now - dt.timedelta(hours=13))
+
+            self.assertEqual(death.adverse_deadline,
+                now + dt.timedelta(days=7))
+            self.assertEqual(serious.adverse_deadline,
+                now + dt.timedelta(days=20))
+            self.assertEqual(cluster.adverse_deadline,
+                now - dt.timedelta(hours=1))
+            self.assertFalse(death.adverse_overdue)
+            self.assertTrue(cluster.adverse_overdue)
+            self.assertEqual(
+                Ticket.search([('adverse_overdue', '=', True)]), [cluster])
+            self.assertEqual(
+                set(Ticket.search([('adverse_overdue', '=', False)])),
+                {death, serious})
+
+            # the date moves past the deadline
+            Ticket.write([death], {'date': now - dt.timedelta(days=8)})
+            self.assertTrue(death.adverse_overdue)
+            self.assertIn(
+                death, Ticket.search([('adverse_overdue', '=', True)]))
+
+            Ticket.forward([death])
+            self.assertTrue(death.forwarded_at)
+            self.assertEqual(death.forwarded_by.id, Transaction().user)
+            self.assertNotIn(
+                death, Ticket.search([('adverse_overdue', '=', True)]))
+
+    @with_transaction()
+    def test_adverse_event_forward_before_close(self):
+        "An adverse event cannot be closed before it is forwarded"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            ticket = create_ticket(
+                units['store'], type='adverse_event',
+                adverse_seriousness='other', resolution="Done",
+                satisfaction='3')
+            Ticket.start([ticket])
+            Ticket.resolve([ticket])
+            Ticket.record_callback([ticket])
+            with self.assertRaises(TicketError):
+                Ticket.close([ticket])
+            Ticket.forward([ticket])
+            Ticket.close([ticket])
+
+    @with_transaction()
+    def test_claim_approval_limit(self):
+        "A claim above the store limit needs the region's approval"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        Claim = pool.get('qms.fund.claim')
+        company = create_company()
+        with set_company(company):
+            units, users = create_units(company)
+            ticket = create_ticket(units['store'])
+            small, big, huge = Claim.create([{
+                        'ticket': ticket.id, 'unit': units['store'].id,
+                        'amount': amount, 'reason': "Late repair",
+                        'currency': company.currency.id,
+                        } for amount in [
+                        Decimal('300'), Decimal('800'), Decimal('8000')]])
+            Ticket.write([ticket], {})
+
+            with Transaction().set_user(users['store'].id):
+                Claim.approve([small])
+                with self.assertRaises(FundClaimError) as cm:
+                    Claim.approve([big])
+            self.assertIn('Region', cm.exception.message)
+            self.assertEqual(small.approval_unit, units['store'])
+            self.assertEqual(small.approved_by, users['store'])
+
+            with Transaction().set_user(users['store2'].id):
+                with self.assertRaises(FundClaimError):
+                    Claim.approve([big])
+            with Transaction().set_user(users['region'].id):
+                Claim.approve([big])
+                with self.assertRaises(FundClaimError):
+                    Claim.approve([huge])
+            self.assertEqual(big.state, 'approved')
+            self.assertEqual(big.approval_unit, units['region'])
+            with Transaction().set_user(users['hq'].id):
+                Claim.approve([huge])
+            self.assertEqual(huge.approval_unit, units['hq'])
+
+    @with_transaction()
+    def test_claim_settlement_and_summary(self):
+        "Paid claims are recovered or written off and summed by month"
+        pool = Pool()
+        Claim = pool.get('qms.fund.claim')
+        Summary = pool.get('qms.fund.summary')
+        company = create_company()
+        with set_company(company):
+            units, users = create_units(company)
+            ticket = create_ticket(units['store'])
+            claims = Claim.create([{
+                        'ticket': ticket.id, 'unit': units['store'].id,
+                        'amount': Decimal(amount), 'reason': "Refund",
+                        'currency': company.currency.id,
+                        } for amount in ['100', '200', '300']])
+            with Transaction().set_user(users['store'].id):
+                Claim.approve(claims)
+            Claim.pay(claims)
+            Claim.write(claims, {'paid_date': dt.date(2026, 2, 10)})
+            recovered, written_off, outstanding = claims
+            with self.assertRaises(FundClaimError):
+                Claim.recover([recovered])
+            Claim.write([recovered, written_off], {
+                    'responsibility': 'manufacturer',
+                    })
+            Claim.recover([recovered])
+            Claim.write_off([written_off])
+
+            summary, = Summary.search([])
+            self.assertEqual(
+                (summary.year, summary.month, summary.unit, summary.claims),
+                (2026, 2, units['store'], 3))
+            self.assertEqual(summary.paid, Decimal('600'))
+            self.assertEqual(summary.recovered, Decimal('100'))
+            self.assertEqual(summary.written_off, Decimal('200'))
+            self.assertEqual(summary.outstanding, Decimal('300'))
 
 
 del ModuleTestCase
