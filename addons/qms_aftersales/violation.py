@@ -436,13 +436,13 @@ class WeeklyReport(ModelSQL, ModelView):
                     'tickets': tickets,
                     'responded_on_time': on_time,
                     'response_rate': (
-                        on_time / tickets if tickets else None),
+                        round(on_time / tickets, 4) if tickets else None),
                     'resolved': resolved,
                     'resolution_rate': (
-                        resolved / tickets if tickets else None),
+                        round(resolved / tickets, 4) if tickets else None),
                     'callbacks': callbacks,
                     'satisfaction': (
-                        float(satisfaction)
+                        round(float(satisfaction), 2)
                         if satisfaction is not None else None),
                     'violations': violations.get(store.id, 0),
                     })
