@@ -1,5 +1,5 @@
 # This file is part of the QMS modules for Tryton.
-from sql import Cast, Literal, Null
+from sql import Cast, Null
 from sql.aggregate import Avg, Count, Sum
 from sql.conditionals import Case, NullIf
 
@@ -249,7 +249,7 @@ class Party(metaclass=PoolMeta):
         for sub in grouped_slice(parties, in_max):
             cursor.execute(*ticket.select(
                     ticket.provider,
-                    Count(Literal('*')),
+                    Count(ticket.id),
                     Sum(on_time_response(ticket)),
                     Avg(satisfaction_value(ticket)),
                     where=(ticket.provider.in_([p.id for p in sub])

@@ -75,7 +75,7 @@ class SLACompliance(Figure):
             month.as_('month'),
             ticket.handling_unit.as_('handling_unit'),
             ticket.type.as_('type'),
-            Count(Literal('*')).as_('tickets'),
+            Count(ticket.id).as_('tickets'),
             Sum(on_time_response(ticket)).as_('responded_on_time'),
             Sum(resolved_on_time).as_('resolved_on_time'),
             where=ticket.state != 'cancelled',
@@ -109,7 +109,7 @@ class Complaints(Figure):
             ticket.product.as_('product'),
             ticket.lot.as_('lot'),
             ticket.provider.as_('provider'),
-            Count(Literal('*')).as_('complaints'),
+            Count(ticket.id).as_('complaints'),
             where=(ticket.type.in_(COMPLAINT_TYPES)
                 & (ticket.state != 'cancelled')),
             group_by=[month, ticket.product, ticket.lot, ticket.provider])
@@ -212,7 +212,7 @@ class StaffAppraisal(Figure):
             Min(ticket.id).as_('id'),
             month.as_('month'),
             ticket.handler.as_('user'),
-            Count(Literal('*')).as_('tickets'),
+            Count(ticket.id).as_('tickets'),
             Sum(Case((ticket.type.in_(COMPLAINT_TYPES), 1), else_=0)
                 ).as_('complaints'),
             cls.response_hours.sql_cast(Avg(response)).as_(

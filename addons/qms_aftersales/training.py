@@ -154,10 +154,10 @@ class PassRate(ModelSQL, ModelView):
                 result.provider.as_('provider'),
                 year.as_('year'),
                 quarter.as_('quarter'),
-                Count(Literal('*')).as_('tested'),
+                Count(result.id).as_('tested'),
                 passed.as_('passed'),
                 (cls.rate.sql_cast(passed)
-                    / cls.rate.sql_cast(Count(Literal('*')))).as_('rate'),
+                    / cls.rate.sql_cast(Count(result.id))).as_('rate'),
                 group_by=[result.provider, year, quarter]))
 
     def get_period(self, name):

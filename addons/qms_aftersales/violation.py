@@ -172,14 +172,14 @@ class Violation(Workflow, ModelSQL, ModelView):
         in_max = backend.MAX_QUERY_PARAMS
         if providers is None:
             cursor.execute(*table.select(
-                    table.provider, Count(Literal('*')),
+                    table.provider, Count(table.id),
                     where=where, group_by=[table.provider]))
             counts.update(cursor)
         else:
             for sub in grouped_slice(
                     [int(p) for p in providers], in_max):
                 cursor.execute(*table.select(
-                        table.provider, Count(Literal('*')),
+                        table.provider, Count(table.id),
                         where=where & table.provider.in_(list(sub)),
                         group_by=[table.provider]))
                 counts.update(cursor)
@@ -458,7 +458,7 @@ class WeeklyReport(ModelSQL, ModelView):
         end = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
         cursor.execute(*ticket.select(
                 ticket.handling_unit,
-                Count(Literal('*')),
+                Count(ticket.id),
                 Sum(on_time_response(ticket)),
                 Sum(Case((ticket.resolved_at != Null, 1), else_=0)),
                 Sum(Case((ticket.callback_done == Literal(True), 1),
@@ -476,7 +476,7 @@ class WeeklyReport(ModelSQL, ModelView):
         violation = Violation.__table__()
         cursor = Transaction().connection.cursor()
         cursor.execute(*violation.select(
-                violation.store, Count(Literal('*')),
+                violation.store, Count(violation.id),
                 where=((violation.date >= start) & (violation.date <= end)
                     & (violation.state != 'cancelled')
                     & (violation.store != Null)),
