@@ -24,8 +24,8 @@ DUE_DATES = {
 
 
 class Nonconformity(Workflow, ModelSQL, ModelView):
-    "Nonconformity"
     __name__ = 'qms.nonconformity'
+    __string__ = "Nonconformity"
     _rec_name = 'title'
     _states = {
         'readonly': Eval('state') == 'closed',

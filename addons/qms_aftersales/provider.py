@@ -35,8 +35,8 @@ NOT_DISPATCHABLE = {'suspended', 'removed'}
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
-    "Service Provider Configuration"
     __name__ = 'qms.provider.configuration'
+    __string__ = "Service Provider Configuration"
 
     warning_violations = fields.Integer(
         "Violations for Warning Letter", required=True,
@@ -293,8 +293,8 @@ class Party(metaclass=PoolMeta):
 
 
 class Technician(DeactivableMixin, ModelSQL, ModelView):
-    "Service Technician"
     __name__ = 'qms.technician'
+    __string__ = "Service Technician"
 
     provider = fields.Many2One(
         'party.party', "Provider", required=True, ondelete='CASCADE',
@@ -317,8 +317,8 @@ class Technician(DeactivableMixin, ModelSQL, ModelView):
 
 
 class ServiceArea(ModelSQL, ModelView):
-    "Provider Service Area"
     __name__ = 'qms.provider.service_area'
+    __string__ = "Provider Service Area"
 
     provider = fields.Many2One(
         'party.party', "Provider", required=True, ondelete='CASCADE',

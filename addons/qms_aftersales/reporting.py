@@ -38,8 +38,8 @@ class Figure(ModelSQL, ModelView):
 
 
 class SLACompliance(Figure):
-    "SLA Compliance"
     __name__ = 'qms.figure.sla'
+    __string__ = "SLA Compliance"
     _xlsx_fields = [
         'month', 'handling_unit', 'type', 'tickets', 'responded_on_time',
         'response_rate', 'resolved_on_time', 'resolution_rate']
@@ -88,8 +88,8 @@ class SLACompliance(Figure):
 
 
 class Complaints(Figure):
-    "Complaints"
     __name__ = 'qms.figure.complaint'
+    __string__ = "Complaints"
     _xlsx_fields = ['month', 'product', 'lot', 'provider', 'complaints']
 
     month = fields.Date("Month")
@@ -116,8 +116,8 @@ class Complaints(Figure):
 
 
 class ProviderRanking(Figure):
-    "Provider Ranking"
     __name__ = 'qms.figure.provider'
+    __string__ = "Provider Ranking"
     _xlsx_fields = [
         'month', 'provider', 'tickets', 'on_time_rate', 'satisfaction',
         'violations']
@@ -180,8 +180,8 @@ class ProviderRanking(Figure):
 
 
 class StaffAppraisal(Figure):
-    "Monthly Staff Appraisal"
     __name__ = 'qms.figure.staff'
+    __string__ = "Monthly Staff Appraisal"
     _xlsx_fields = [
         'month', 'user', 'tickets', 'complaints', 'response_hours',
         'resolved', 'resolution_rate', 'satisfaction']

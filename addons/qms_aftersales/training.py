@@ -19,8 +19,8 @@ def quarter_period(date):
 
 
 class Session(ModelSQL, ModelView):
-    "Training Session"
     __name__ = 'qms.training.session'
+    __string__ = "Training Session"
 
     date = fields.Date("Date", required=True)
     topic = fields.Char("Topic", required=True)
@@ -59,8 +59,8 @@ class Session(ModelSQL, ModelView):
 
 
 class SessionProvider(ModelSQL):
-    "Training Session - Provider"
     __name__ = 'qms.training.session-party.party'
+    __string__ = "Training Session - Provider"
 
     session = fields.Many2One(
         'qms.training.session', "Session", required=True, ondelete='CASCADE')
@@ -69,8 +69,8 @@ class SessionProvider(ModelSQL):
 
 
 class Result(ModelSQL, ModelView):
-    "Training Result"
     __name__ = 'qms.training.result'
+    __string__ = "Training Result"
 
     session = fields.Many2One(
         'qms.training.session', "Session", required=True, ondelete='CASCADE')
@@ -116,8 +116,8 @@ class Result(ModelSQL, ModelView):
 
 
 class PassRate(ModelSQL, ModelView):
-    "Training Pass Rate"
     __name__ = 'qms.training.pass_rate'
+    __string__ = "Training Pass Rate"
     _xlsx_fields = ['year', 'quarter', 'provider', 'tested', 'passed', 'rate']
 
     provider = fields.Many2One('party.party', "Provider")

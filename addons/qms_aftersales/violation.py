@@ -52,8 +52,8 @@ def month_period(date):
 
 
 class Violation(Workflow, ModelSQL, ModelView):
-    "Provider Violation"
     __name__ = 'qms.provider.violation'
+    __string__ = "Provider Violation"
     _states = {
         'readonly': Eval('state') != 'draft',
         }
@@ -187,8 +187,8 @@ class Violation(Workflow, ModelSQL, ModelView):
 
 
 class Sanction(ModelSQL, ModelView):
-    "Provider Sanction"
     __name__ = 'qms.provider.sanction'
+    __string__ = "Provider Sanction"
 
     provider = fields.Many2One(
         'party.party', "Provider", required=True, ondelete='RESTRICT',
@@ -380,8 +380,8 @@ class Sanction(ModelSQL, ModelView):
 
 
 class WeeklyReport(ModelSQL, ModelView):
-    "Weekly Service Quality Report"
     __name__ = 'qms.service.report.weekly'
+    __string__ = "Weekly Service Quality Report"
 
     store = fields.Many2One(
         'qms.service.unit', "Store", required=True, readonly=True,
@@ -526,8 +526,8 @@ class Evaluate(Wizard):
 
 
 class EvaluateStart(ModelView):
-    "Evaluate Providers"
     __name__ = 'qms.provider.evaluate.start'
+    __string__ = "Evaluate Providers"
 
     date = fields.Date(
         "Date", required=True,
