@@ -70,16 +70,25 @@ class SLACompliance(Figure):
                 & ((ticket.resolution_deadline == Null)
                     | (ticket.resolved_at <= ticket.resolution_deadline)),
                 1), else_=0)
-        return ticket.select(
-            Min(ticket.id).as_('id'),
+        # group in an outer query: PostgreSQL does not see the month
+        # expressions with their own parameters as the same
+        rows = ticket.select(
+            ticket.id.as_('id'),
             month.as_('month'),
             ticket.handling_unit.as_('handling_unit'),
             ticket.type.as_('type'),
-            Count(ticket.id).as_('tickets'),
-            Sum(on_time_response(ticket)).as_('responded_on_time'),
-            Sum(resolved_on_time).as_('resolved_on_time'),
-            where=ticket.state != 'cancelled',
-            group_by=[month, ticket.handling_unit, ticket.type])
+            on_time_response(ticket).as_('on_time'),
+            resolved_on_time.as_('resolved_on_time'),
+            where=ticket.state != 'cancelled')
+        return rows.select(
+            Min(rows.id).as_('id'),
+            rows.month.as_('month'),
+            rows.handling_unit.as_('handling_unit'),
+            rows.type.as_('type'),
+            Count(rows.id).as_('tickets'),
+            Sum(rows.on_time).as_('responded_on_time'),
+            Sum(rows.resolved_on_time).as_('resolved_on_time'),
+            group_by=[rows.month, rows.handling_unit, rows.type])
 
     def get_rate(self, name):
         if name == 'response_rate':
@@ -103,16 +112,22 @@ class Complaints(Figure):
         Ticket = Pool().get('qms.ticket')
         ticket = Ticket.__table__()
         month = month_of(cls.month, ticket.date)
-        return ticket.select(
-            Min(ticket.id).as_('id'),
+        rows = ticket.select(
+            ticket.id.as_('id'),
             month.as_('month'),
             ticket.product.as_('product'),
             ticket.lot.as_('lot'),
             ticket.provider.as_('provider'),
-            Count(ticket.id).as_('complaints'),
             where=(ticket.type.in_(COMPLAINT_TYPES)
-                & (ticket.state != 'cancelled')),
-            group_by=[month, ticket.product, ticket.lot, ticket.provider])
+                & (ticket.state != 'cancelled')))
+        return rows.select(
+            Min(rows.id).as_('id'),
+            rows.month.as_('month'),
+            rows.product.as_('product'),
+            rows.lot.as_('lot'),
+            rows.provider.as_('provider'),
+            Count(rows.id).as_('complaints'),
+            group_by=[rows.month, rows.product, rows.lot, rows.provider])
 
 
 class ProviderRanking(Figure):
@@ -208,21 +223,28 @@ class StaffAppraisal(Figure):
                 (Extract('EPOCH', ticket.responded_at)
                     - Extract('EPOCH', ticket.date)) / 3600),
             else_=Null)
-        return ticket.select(
-            Min(ticket.id).as_('id'),
+        rows = ticket.select(
+            ticket.id.as_('id'),
             month.as_('month'),
             ticket.handler.as_('user'),
-            Count(ticket.id).as_('tickets'),
-            Sum(Case((ticket.type.in_(COMPLAINT_TYPES), 1), else_=0)
-                ).as_('complaints'),
-            cls.response_hours.sql_cast(Avg(response)).as_(
+            Case((ticket.type.in_(COMPLAINT_TYPES), 1), else_=0).as_(
+                'complaint'),
+            response.as_('response'),
+            Case((ticket.resolved_at != Null, 1), else_=0).as_('resolved'),
+            satisfaction_value(ticket).as_('satisfaction'),
+            where=(ticket.handler != Null) & (ticket.state != 'cancelled'))
+        return rows.select(
+            Min(rows.id).as_('id'),
+            rows.month.as_('month'),
+            rows.user.as_('user'),
+            Count(rows.id).as_('tickets'),
+            Sum(rows.complaint).as_('complaints'),
+            cls.response_hours.sql_cast(Avg(rows.response)).as_(
                 'response_hours'),
-            Sum(Case((ticket.resolved_at != Null, 1), else_=0)
-                ).as_('resolved'),
-            cls.satisfaction.sql_cast(
-                Avg(satisfaction_value(ticket))).as_('satisfaction'),
-            where=(ticket.handler != Null) & (ticket.state != 'cancelled'),
-            group_by=[month, ticket.handler])
+            Sum(rows.resolved).as_('resolved'),
+            cls.satisfaction.sql_cast(Avg(rows.satisfaction)).as_(
+                'satisfaction'),
+            group_by=[rows.month, rows.user])
 
     def get_resolution_rate(self, name):
         return rate(self.resolved, self.tickets)

@@ -146,19 +146,27 @@ class PassRate(ModelSQL, ModelView):
         month = cls.year.sql_cast(Extract('MONTH', session.date))
         quarter = Case(
             (month <= 3, 1), (month <= 6, 2), (month <= 9, 3), else_=4)
-        passed = Sum(Case((result.passed == Literal(True), 1), else_=0))
-        return (result
+        # group in an outer query: PostgreSQL does not see the quarter
+        # expressions with their own parameters as the same
+        rows = (result
             .join(session, condition=result.session == session.id)
             .select(
-                Min(result.id).as_('id'),
+                result.id.as_('id'),
                 result.provider.as_('provider'),
                 year.as_('year'),
                 quarter.as_('quarter'),
-                Count(result.id).as_('tested'),
-                passed.as_('passed'),
-                (cls.rate.sql_cast(passed)
-                    / cls.rate.sql_cast(Count(result.id))).as_('rate'),
-                group_by=[result.provider, year, quarter]))
+                Case((result.passed == Literal(True), 1), else_=0).as_(
+                    'passed')))
+        return rows.select(
+            Min(rows.id).as_('id'),
+            rows.provider.as_('provider'),
+            rows.year.as_('year'),
+            rows.quarter.as_('quarter'),
+            Count(rows.id).as_('tested'),
+            Sum(rows.passed).as_('passed'),
+            (cls.rate.sql_cast(Sum(rows.passed))
+                / cls.rate.sql_cast(Count(rows.id))).as_('rate'),
+            group_by=[rows.provider, rows.year, rows.quarter])
 
     def get_period(self, name):
         return '%s-Q%s' % (self.year, self.quarter)
