@@ -12,3 +12,11 @@ class TicketError(UserError):
 
 class FundClaimError(UserError):
     pass
+
+
+class DispatchError(UserError):
+    pass
+
+
+class NonconformityError(UserError):
+    pass

@@ -1,0 +1,92 @@
+# This file is part of the QMS modules for Tryton.
+"Helpers for the tests and the benchmark of the provider reports"
+import datetime as dt
+from contextlib import contextmanager
+from unittest.mock import patch
+
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+
+@contextmanager
+def count_queries():
+    "Count the SQL queries executed inside the block in counter[0]"
+    cursor_class = type(Transaction().connection.cursor())
+    execute = cursor_class.execute
+    counter = [0, []]
+
+    def counting(self, *args, **kwargs):
+        counter[0] += 1
+        counter[1].append(args[0] if args else kwargs)
+        return execute(self, *args, **kwargs)
+
+    with patch.object(cursor_class, 'execute', counting):
+        yield counter
+
+
+def create_units(name='Store'):
+    "Create HQ → region → store and return them"
+    pool = Pool()
+    Unit = pool.get('qms.service.unit')
+    hq, = Unit.create([{'name': 'HQ', 'kind': 'hq'}])
+    region, = Unit.create([{
+                'name': 'Region', 'kind': 'region', 'parent': hq.id}])
+    store, = Unit.create([{
+                'name': name, 'kind': 'store', 'parent': region.id}])
+    return hq, region, store
+
+
+def create_providers(names):
+    Party = Pool().get('party.party')
+    return Party.create([
+            {'name': n, 'service_provider': True} for n in names])
+
+
+def create_violations(provider, dates, store=None, confirm=True):
+    Violation = Pool().get('qms.provider.violation')
+    violations = Violation.create([{
+                'provider': provider.id,
+                'date': date,
+                'source': 'store',
+                'store': store.id if store else None,
+                'description': "Late arrival",
+                } for date in dates])
+    if confirm:
+        Violation.confirm(violations)
+    return violations
+
+
+def create_results(provider, date, passed, failed):
+    "Create a training session on date with passed and failed technicians"
+    pool = Pool()
+    Technician = pool.get('qms.technician')
+    Session = pool.get('qms.training.session')
+    technicians = Technician.search([('provider', '=', provider.id)])
+    missing = passed + failed - len(technicians)
+    if missing > 0:
+        technicians += Technician.create([{
+                    'provider': provider.id,
+                    'name': 'Technician %s' % i,
+                    } for i in range(missing)])
+    results = [{'technician': t.id, 'passed': True}
+        for t in technicians[:passed]]
+    results += [{'technician': t.id, 'passed': False}
+        for t in technicians[passed:passed + failed]]
+    session, = Session.create([{
+                'date': date,
+                'topic': "Installation",
+                'providers': [('add', [provider.id])],
+                'results': [('create', results)],
+                }])
+    return session
+
+
+def create_ticket(store, date, **values):
+    Ticket = Pool().get('qms.ticket')
+    values.setdefault('type', 'repair')
+    ticket, = Ticket.create([{
+                'handling_unit': store.id,
+                'date': dt.datetime.combine(date, dt.time(10)),
+                **values,
+                }])
+    return ticket

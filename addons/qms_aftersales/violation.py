@@ -1,0 +1,554 @@
+# This file is part of the QMS modules for Tryton.
+import datetime as dt
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+from sql import Literal, Null
+from sql.aggregate import Avg, Count, Max, Sum
+from sql.conditionals import Case
+from sql.functions import CurrentTimestamp
+
+from trytond import backend
+from trytond.i18n import gettext
+from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.model.exceptions import AccessError
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+from trytond.wizard import Button, StateTransition, StateView, Wizard
+
+from .provider import STATUS_RANKS, on_time_response, satisfaction_value
+
+SOURCES = [
+    ('store', "Store Report"),
+    ('callback', "Callback"),
+    ('hotline', "Hotline"),
+    ('inspection', "Inspection"),
+    ]
+SEVERITIES = [
+    ('minor', "Minor"),
+    ('major', "Major"),
+    ('serious', "Serious"),
+    ]
+LEVELS = [
+    ('warning', "Warning Letter"),
+    ('rectification', "Rectification Deadline"),
+    ('stop_dispatch', "Stop Dispatch"),
+    ('removal', "Removal"),
+    ]
+LEVEL_STATUSES = {
+    'warning': 'warned',
+    'rectification': 'rectification',
+    'stop_dispatch': 'suspended',
+    'removal': 'removed',
+    }
+LEVEL_RANKS = {l: STATUS_RANKS[s] for l, s in LEVEL_STATUSES.items()}
+
+
+def month_period(date):
+    start = date.replace(day=1)
+    return start, start + relativedelta(months=1, days=-1)
+
+
+class Violation(Workflow, ModelSQL, ModelView):
+    __name__ = 'qms.provider.violation'
+    __string__ = "Provider Violation"
+    _states = {
+        'readonly': Eval('state') != 'draft',
+        }
+
+    provider = fields.Many2One(
+        'party.party', "Provider", required=True, ondelete='RESTRICT',
+        domain=[('service_provider', '=', True)], states=_states)
+    date = fields.Date("Date", required=True, states=_states)
+    source = fields.Selection(SOURCES, "Source", required=True,
+        states=_states)
+    store = fields.Many2One(
+        'qms.service.unit', "Store", ondelete='RESTRICT', states=_states,
+        help="The store that reported the violation.")
+    ticket = fields.Many2One(
+        'qms.ticket', "Ticket", ondelete='RESTRICT', states=_states)
+    description = fields.Text("Description", required=True, states=_states)
+    severity = fields.Selection(SEVERITIES, "Severity", required=True,
+        states=_states)
+    points = fields.Integer("Points", required=True, states=_states,
+        domain=[('points', '>=', 0)])
+    reported_by = fields.Many2One('res.user', "Reported by", states=_states)
+    state = fields.Selection([
+            ('draft', "Proposal"),
+            ('confirmed', "Confirmed"),
+            ('cancelled', "Cancelled"),
+            ], "State", required=True, readonly=True, sort=False)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+        cls._transitions |= {
+            ('draft', 'confirmed'),
+            ('draft', 'cancelled'),
+            }
+        cls._buttons.update({
+                'confirm': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'cancel': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
+
+    @classmethod
+    def default_severity(cls):
+        return 'minor'
+
+    @classmethod
+    def default_points(cls):
+        return 1
+
+    @classmethod
+    def default_reported_by(cls):
+        return Transaction().user
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @fields.depends('ticket', 'provider', 'store')
+    def on_change_ticket(self):
+        if self.ticket:
+            self.provider = getattr(self.ticket, 'provider', None)
+            self.store = self.ticket.handling_unit
+
+    def get_rec_name(self, name):
+        return '%s @ %s' % (self.provider.rec_name, self.date)
+
+    @classmethod
+    def check_modification(cls, mode, violations, values=None,
+            external=False):
+        super().check_modification(
+            mode, violations, values=values, external=external)
+        if mode == 'delete':
+            for violation in violations:
+                if violation.state == 'confirmed':
+                    raise AccessError(gettext(
+                            'qms_aftersales.msg_violation_delete_confirmed',
+                            violation=violation.rec_name))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('confirmed')
+    def confirm(cls, violations):
+        pool = Pool()
+        Sanction = pool.get('qms.provider.sanction')
+        # the ladder counts confirmed violations, these included
+        cls.write(violations, {'state': 'confirmed'})
+        by_month = defaultdict(set)
+        for violation in violations:
+            by_month[violation.date.replace(day=1)].add(violation.provider)
+        for month, providers in sorted(by_month.items()):
+            Sanction.apply_ladder(month, providers=list(providers))
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('cancelled')
+    def cancel(cls, violations):
+        pass
+
+    @classmethod
+    def count_by_provider(cls, start, end, providers=None):
+        "Return the number of confirmed violations per provider id"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        where = ((table.state == 'confirmed')
+            & (table.date >= start) & (table.date <= end))
+        counts = {}
+        in_max = backend.MAX_QUERY_PARAMS
+        if providers is None:
+            cursor.execute(*table.select(
+                    table.provider, Count(table.id),
+                    where=where, group_by=[table.provider]))
+            counts.update(cursor)
+        else:
+            for sub in grouped_slice(
+                    [int(p) for p in providers], in_max):
+                cursor.execute(*table.select(
+                        table.provider, Count(table.id),
+                        where=where & table.provider.in_(list(sub)),
+                        group_by=[table.provider]))
+                counts.update(cursor)
+        return counts
+
+
+class Sanction(ModelSQL, ModelView):
+    __name__ = 'qms.provider.sanction'
+    __string__ = "Provider Sanction"
+
+    provider = fields.Many2One(
+        'party.party', "Provider", required=True, ondelete='RESTRICT',
+        domain=[('service_provider', '=', True)])
+    level = fields.Selection(LEVELS, "Level", required=True)
+    level_string = level.translated('level')
+    date = fields.Date("Date", required=True)
+    origin = fields.Selection([
+            ('violations', "Violations"),
+            ('training', "Training Assessment"),
+            ('manual', "Manual"),
+            ], "Origin", required=True)
+    reason = fields.Text("Reason", required=True)
+    period_start = fields.Date("Period Start")
+    period_end = fields.Date("Period End")
+    violation_count = fields.Integer("Violations Counted")
+    cumulative_count = fields.Integer("Cumulative Violations")
+    deadline = fields.Date(
+        "Rectification Deadline",
+        states={
+            'invisible': Eval('level') != 'rectification',
+            })
+    violations = fields.Function(fields.Many2Many(
+            'qms.provider.violation', None, None, "Violations"),
+        'get_violations')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
+
+    @classmethod
+    def default_origin(cls):
+        return 'manual'
+
+    def get_rec_name(self, name):
+        return '%s: %s @ %s' % (
+            self.provider.rec_name, self.level_string, self.date)
+
+    def get_violations(self, name):
+        pool = Pool()
+        Violation = pool.get('qms.provider.violation')
+        if not self.period_start or not self.period_end:
+            return []
+        return [v.id for v in Violation.search([
+                    ('provider', '=', self.provider.id),
+                    ('state', '=', 'confirmed'),
+                    ('date', '>=', self.period_start),
+                    ('date', '<=', self.period_end),
+                    ])]
+
+    @classmethod
+    def check_modification(cls, mode, sanctions, values=None,
+            external=False):
+        super().check_modification(
+            mode, sanctions, values=values, external=external)
+        if mode in {'write', 'delete'}:
+            raise AccessError(gettext(
+                    'qms_aftersales.msg_sanction_immutable',
+                    sanction=sanctions[0].rec_name if sanctions else ''))
+
+    @classmethod
+    def create(cls, vlist):
+        sanctions = super().create(vlist)
+        cls._apply_status([(s.provider, s.level) for s in sanctions])
+        return sanctions
+
+    @classmethod
+    def _apply_status(cls, provider_levels):
+        "Worsen the status of the providers to match their new sanctions"
+        pool = Pool()
+        Party = pool.get('party.party')
+        by_status = defaultdict(list)
+        for provider, level in provider_levels:
+            status = LEVEL_STATUSES[level]
+            if STATUS_RANKS[status] > STATUS_RANKS[provider.provider_status]:
+                by_status[status].append(provider)
+        to_write = []
+        for status, providers in by_status.items():
+            to_write.extend([providers, {'provider_status': status}])
+        if to_write:
+            Party.write(*to_write)
+
+    @classmethod
+    def insert(cls, vlist):
+        "Insert sanctions with one query per chunk, whatever their number"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        names = [
+            'provider', 'level', 'date', 'origin', 'reason', 'period_start',
+            'period_end', 'violation_count', 'cumulative_count', 'deadline']
+        columns = [getattr(table, n) for n in names] + [
+            table.create_uid, table.create_date]
+        user = Transaction().user
+        for sub in grouped_slice(vlist, 200):
+            cursor.execute(*table.insert(columns, [
+                        [v.get(n) for n in names] + [user, CurrentTimestamp()]
+                        for v in sub]))
+
+    @classmethod
+    def apply_ladder(cls, date=None, providers=None):
+        """Sanction the providers whose confirmed violations in the month
+        of date reach a new level of the ladder"""
+        pool = Pool()
+        Configuration = pool.get('qms.provider.configuration')
+        Violation = pool.get('qms.provider.violation')
+        Party = pool.get('party.party')
+        Date = pool.get('ir.date')
+        if date is None:
+            date = Date.today()
+        start, end = month_period(date)
+        ladder = Configuration(1).sanction_ladder()
+        config = Configuration(1)
+
+        monthly = Violation.count_by_provider(start, end, providers)
+        cumulative = Violation.count_by_provider(
+            start.replace(month=1), end, providers)
+        given = cls._given_levels(start, end, list(cumulative))
+
+        sanctions, provider_levels = [], []
+        providers = Party.browse(list(cumulative))
+        for provider in providers:
+            if provider.provider_status == 'removed':
+                continue
+            count = monthly.get(provider.id, 0)
+            total = cumulative[provider.id]
+            level = None
+            for name, threshold, cumulative_threshold in ladder:
+                if (count >= threshold
+                        or (cumulative_threshold
+                            and total >= cumulative_threshold)):
+                    level = name
+            if (not level
+                    or LEVEL_RANKS[level] <= given.get(provider.id, -1)):
+                continue
+            sanctions.append({
+                    'provider': provider.id,
+                    'level': level,
+                    'date': Date.today(),
+                    'origin': 'violations',
+                    'reason': gettext(
+                        'qms_aftersales.msg_sanction_reason_violations',
+                        count=count, total=total,
+                        start=start, end=end),
+                    'period_start': start,
+                    'period_end': end,
+                    'violation_count': count,
+                    'cumulative_count': total,
+                    'deadline': (
+                        Date.today() + dt.timedelta(
+                            days=config.rectification_days)
+                        if level == 'rectification' else None),
+                    })
+            provider_levels.append((provider, level))
+        cls.insert(sanctions)
+        cls._apply_status(provider_levels)
+        return len(sanctions)
+
+    @classmethod
+    def _given_levels(cls, start, end, provider_ids):
+        "Return the highest rank already given per provider for the period"
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        rank = Case(
+            *((table.level == l, r) for l, r in LEVEL_RANKS.items()),
+            else_=-1)
+        given = {}
+        in_max = backend.MAX_QUERY_PARAMS
+        for sub in grouped_slice(provider_ids, in_max):
+            cursor.execute(*table.select(
+                    table.provider, Max(rank),
+                    where=((table.origin == 'violations')
+                        & (table.period_start == start)
+                        & (table.period_end == end)
+                        & table.provider.in_(list(sub))),
+                    group_by=[table.provider]))
+            given.update(cursor)
+        return given
+
+    @classmethod
+    def apply_ladder_last_month(cls):
+        "Apply the ladder to the violations of the previous month"
+        Date = Pool().get('ir.date')
+        cls.apply_ladder(Date.today().replace(day=1) - dt.timedelta(days=1))
+
+
+class WeeklyReport(ModelSQL, ModelView):
+    __name__ = 'qms.service.report.weekly'
+    __string__ = "Weekly Service Quality Report"
+
+    store = fields.Many2One(
+        'qms.service.unit', "Store", required=True, readonly=True,
+        ondelete='CASCADE')
+    week_start = fields.Date("Week Start", required=True, readonly=True)
+    week_end = fields.Date("Week End", required=True, readonly=True)
+    tickets = fields.Integer("Tickets", readonly=True)
+    responded_on_time = fields.Integer("Responded on Time", readonly=True)
+    response_rate = fields.Float(
+        "On-Time Response", digits=(1, 4), readonly=True)
+    resolved = fields.Integer("Resolved", readonly=True)
+    resolution_rate = fields.Float(
+        "Resolution Rate", digits=(1, 4), readonly=True)
+    callbacks = fields.Integer("Callbacks", readonly=True)
+    satisfaction = fields.Float(
+        "Average Satisfaction", digits=(1, 2), readonly=True)
+    violations = fields.Integer("Violations", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('week_start', 'DESC'), ('store', 'ASC')]
+
+    def get_rec_name(self, name):
+        return '%s %s' % (self.store.rec_name, self.week_start)
+
+    @classmethod
+    def generate(cls, date=None):
+        """Generate the reports of the week before the week of date
+        for every store, replacing those already generated"""
+        pool = Pool()
+        Date = pool.get('ir.date')
+        Unit = pool.get('qms.service.unit')
+        if date is None:
+            date = Date.today()
+        week_start = (
+            date - dt.timedelta(days=date.weekday() + 7))
+        week_end = week_start + dt.timedelta(days=6)
+
+        stores = Unit.search([('kind', '=', 'store')])
+        figures = cls._ticket_figures(week_start, week_end)
+        violations = cls._violation_counts(week_start, week_end)
+        cls.delete(cls.search([('week_start', '=', week_start)]))
+        vlist = []
+        for store in stores:
+            tickets, on_time, resolved, callbacks, satisfaction = (
+                figures.get(store.id, (0, 0, 0, 0, None)))
+            vlist.append({
+                    'store': store.id,
+                    'week_start': week_start,
+                    'week_end': week_end,
+                    'tickets': tickets,
+                    'responded_on_time': on_time,
+                    'response_rate': (
+                        round(on_time / tickets, 4) if tickets else None),
+                    'resolved': resolved,
+                    'resolution_rate': (
+                        round(resolved / tickets, 4) if tickets else None),
+                    'callbacks': callbacks,
+                    'satisfaction': (
+                        round(float(satisfaction), 2)
+                        if satisfaction is not None else None),
+                    'violations': violations.get(store.id, 0),
+                    })
+        return cls.create(vlist)
+
+    @classmethod
+    def _ticket_figures(cls, start, end):
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        ticket = Ticket.__table__()
+        cursor = Transaction().connection.cursor()
+        start = dt.datetime.combine(start, dt.time())
+        end = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+        cursor.execute(*ticket.select(
+                ticket.handling_unit,
+                Count(ticket.id),
+                Sum(on_time_response(ticket)),
+                Sum(Case((ticket.resolved_at != Null, 1), else_=0)),
+                Sum(Case((ticket.callback_done == Literal(True), 1),
+                        else_=0)),
+                Avg(satisfaction_value(ticket)),
+                where=((ticket.date >= start) & (ticket.date < end)
+                    & (ticket.state != 'cancelled')),
+                group_by=[ticket.handling_unit]))
+        return {r[0]: r[1:] for r in cursor}
+
+    @classmethod
+    def _violation_counts(cls, start, end):
+        pool = Pool()
+        Violation = pool.get('qms.provider.violation')
+        violation = Violation.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*violation.select(
+                violation.store, Count(violation.id),
+                where=((violation.date >= start) & (violation.date <= end)
+                    & (violation.state != 'cancelled')
+                    & (violation.store != Null)),
+                group_by=[violation.store]))
+        return dict(cursor)
+
+
+class Cron(metaclass=PoolMeta):
+    __name__ = 'ir.cron'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.method.selection.extend([
+                ('qms.service.report.weekly|generate',
+                    "Generate Weekly Service Quality Reports"),
+                ('qms.provider.sanction|apply_ladder_last_month',
+                    "Apply the Provider Sanction Ladder"),
+                ('qms.training.pass_rate|assess_last_quarter',
+                    "Assess Provider Training"),
+                ])
+
+
+class Evaluate(Wizard):
+    "Evaluate Providers"
+    __name__ = 'qms.provider.evaluate'
+    start = StateView(
+        'qms.provider.evaluate.start',
+        'qms_aftersales.evaluate_start_view_form', [
+            Button("Cancel", 'end', 'tryton-cancel'),
+            Button("Evaluate", 'evaluate', 'tryton-ok', default=True),
+            ])
+    evaluate = StateTransition()
+
+    def transition_evaluate(self):
+        pool = Pool()
+        Report = pool.get('qms.service.report.weekly')
+        Sanction = pool.get('qms.provider.sanction')
+        PassRate = pool.get('qms.training.pass_rate')
+        if self.start.weekly_report:
+            Report.generate(self.start.date)
+        if self.start.sanction_ladder:
+            Sanction.apply_ladder(self.start.date)
+        if self.start.training:
+            PassRate.assess(self.start.date)
+        return 'end'
+
+
+class EvaluateStart(ModelView):
+    __name__ = 'qms.provider.evaluate.start'
+    __string__ = "Evaluate Providers"
+
+    date = fields.Date(
+        "Date", required=True,
+        help="The weekly report covers the week before the week of "
+        "this date, the ladder its month and the training its quarter.")
+    weekly_report = fields.Boolean("Weekly Service Quality Reports")
+    sanction_ladder = fields.Boolean("Sanction Ladder")
+    training = fields.Boolean("Training Assessment")
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
+
+    @classmethod
+    def default_weekly_report(cls):
+        return True
+
+    @classmethod
+    def default_sanction_ladder(cls):
+        return True
+
+    @classmethod
+    def default_training(cls):
+        return True

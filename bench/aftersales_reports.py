@@ -1,0 +1,202 @@
+#!/usr/bin/env python
+"""Benchmark of the after-sales provider reports.
+
+Loads 100 k tickets with bulk SQL inserts, once with 20 and once with 200
+service providers, then runs the weekly service quality report, the monthly
+sanction ladder, the quarterly training assessment and the provider ranking
+figure, printing the time and the SQL query count of each.  The query count
+must be the same for both numbers of providers.
+
+    .venv/bin/python bench/aftersales_reports.py [--postgresql] [--tickets N]
+"""
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import time
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument('--postgresql', action='store_true',
+    help="run on PostgreSQL (QMS_PG_URI, default 127.0.0.1:5432)")
+parser.add_argument('--tickets', type=int, default=100_000)
+parser.add_argument('--providers', type=int, nargs='+', default=[20, 200])
+parser.add_argument('--stores', type=int, default=50)
+args = parser.parse_args()
+
+if args.postgresql:
+    os.environ['TRYTOND_DATABASE_URI'] = os.environ.get(
+        'QMS_PG_URI', 'postgresql://127.0.0.1:5432/')
+    os.environ['DB_NAME'] = 'bench_qms_%s' % os.getpid()
+else:
+    os.environ['TRYTOND_DATABASE_URI'] = 'sqlite://'
+    os.environ['DB_NAME'] = ':memory:'
+os.environ.pop('DB_CACHE', None)
+os.environ.pop('TRYTOND_CONFIG', None)
+
+from sql.functions import CurrentTimestamp  # noqa: E402
+
+from trytond.modules.company.tests import (  # noqa: E402
+    create_company, set_company)
+from trytond.modules.qms_aftersales.tests.tools import (  # noqa: E402
+    count_queries, create_units)
+from trytond.pool import Pool  # noqa: E402
+from trytond.tests.test_tryton import (  # noqa: E402
+    DB_NAME, activate_module, drop_db)
+from trytond.tools import grouped_slice  # noqa: E402
+from trytond.transaction import Transaction  # noqa: E402
+
+MONTH = dt.date(2026, 3, 1)
+WARM_UP = dt.date(2026, 2, 1)
+
+
+def insert(Model, columns, rows):
+    "Insert rows with one query per 500 rows and return nothing"
+    table = Model.__table__()
+    cursor = Transaction().connection.cursor()
+    user = Transaction().user
+    sql_columns = [getattr(table, c) for c in columns] + [
+        table.create_uid, table.create_date]
+    for sub in grouped_slice(rows, 500):
+        cursor.execute(*table.insert(sql_columns, [
+                    list(r) + [user, CurrentTimestamp()] for r in sub]))
+
+
+def ids(Model, where_column, value):
+    table = Model.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.select(
+            table.id, where=getattr(table, where_column) == value,
+            order_by=[table.id.asc]))
+    return [i for i, in cursor]
+
+
+def load(company, n_providers, n_tickets, n_stores):
+    pool = Pool()
+    Party = pool.get('party.party')
+    Unit = pool.get('qms.service.unit')
+    Ticket = pool.get('qms.ticket')
+    Violation = pool.get('qms.provider.violation')
+    Technician = pool.get('qms.technician')
+    Session = pool.get('qms.training.session')
+    Result = pool.get('qms.training.result')
+    rng = random.Random(n_providers)
+
+    hq, region, _ = create_units()
+    stores = [s.id for s in Unit.create([{
+                    'name': 'Store %s' % i, 'kind': 'store',
+                    'parent': region.id} for i in range(n_stores)])]
+
+    tag = 'BENCH%s-' % n_providers
+    insert(Party, ['name', 'code', 'active', 'service_provider',
+            'provider_status'],
+        [('Provider %s' % i, '%s%s' % (tag, i), True, True, 'active')
+            for i in range(n_providers)])
+    providers = [p.id for p in Party.search([('code', 'like', tag + '%')])]
+
+    rows = []
+    for i in range(n_tickets):
+        date = dt.datetime.combine(
+            MONTH, dt.time(8)) + dt.timedelta(minutes=rng.randrange(
+                -30 * 24 * 60, 30 * 24 * 60))
+        responded = date + dt.timedelta(hours=rng.randrange(1, 48))
+        rows.append((
+                '%sT%s' % (tag, i), company.id, date, 'hotline',
+                rng.choice(['repair', 'installation', 'complaint']),
+                'normal', rng.choice(stores), 'closed',
+                date + dt.timedelta(hours=24), date + dt.timedelta(hours=72),
+                responded, responded + dt.timedelta(hours=4),
+                str(rng.randrange(1, 6)), True, rng.choice(providers),
+                Transaction().user))
+    insert(Ticket, [
+            'number', 'company', 'date', 'channel', 'type', 'severity',
+            'handling_unit', 'state', 'response_deadline',
+            'resolution_deadline', 'responded_at', 'resolved_at',
+            'satisfaction', 'callback_done', 'provider', 'handler'], rows)
+
+    rows = []
+    for provider in providers:
+        for month in [WARM_UP, MONTH]:
+            for day in range(rng.randrange(0, 5)):
+                rows.append((
+                        provider, month + dt.timedelta(days=day), 'store',
+                        rng.choice(stores), "Late", 'minor', 1,
+                        'confirmed'))
+    insert(Violation, ['provider', 'date', 'source', 'store', 'description',
+            'severity', 'points', 'state'], rows)
+
+    insert(Technician, ['provider', 'name', 'active'],
+        [(p, 'Technician %s' % i, True) for p in providers for i in range(5)])
+    insert(Session, ['date', 'topic', 'kind', 'retraining'],
+        [(MONTH, tag, 'both', False), (WARM_UP.replace(month=1), tag, 'both',
+                False)])
+    sessions = ids(Session, 'topic', tag)
+    technicians = Technician.search([('provider', 'in', providers)])
+    insert(Result, ['session', 'technician', 'provider', 'passed'],
+        [(s, t.id, t.provider.id, rng.random() < 0.75)
+            for s in sessions for t in technicians])
+    return providers
+
+
+def run(date):
+    "Run the reports for the month of date; return [(name, time, queries)]"
+    pool = Pool()
+    Report = pool.get('qms.service.report.weekly')
+    Sanction = pool.get('qms.provider.sanction')
+    PassRate = pool.get('qms.training.pass_rate')
+    Ranking = pool.get('qms.figure.provider')
+    steps = [
+        ('weekly report', lambda: Report.generate(
+                date + dt.timedelta(days=14))),
+        ('sanction ladder', lambda: Sanction.apply_ladder(date)),
+        ('training assessment', lambda: PassRate.assess(date)),
+        ('provider ranking', lambda: [
+                (r.tickets, r.on_time_rate, r.satisfaction, r.violations)
+                for r in Ranking.search([('month', '=', date)])]),
+        ]
+    figures = []
+    for name, step in steps:
+        start = time.perf_counter()
+        with count_queries() as counter:
+            step()
+        figures.append((name, time.perf_counter() - start, counter[0]))
+    return figures
+
+
+def main():
+    print("backend: %s, tickets: %s, stores: %s" % (
+            'postgresql' if args.postgresql else 'sqlite', args.tickets,
+            args.stores))
+    activate_module('qms_aftersales')
+    totals = {}
+    try:
+        for n_providers in args.providers:
+            with Transaction().start(DB_NAME, 0) as transaction:
+                company = create_company()
+                with set_company(company):
+                    start = time.perf_counter()
+                    load(company, n_providers, args.tickets, args.stores)
+                    print("\n%s providers: loaded in %.1f s" % (
+                            n_providers, time.perf_counter() - start))
+                    run(WARM_UP)  # fill the caches
+                    figures = run(MONTH)
+                transaction.rollback()
+            for name, seconds, queries in figures:
+                print("  %-20s %8.3f s %6d queries" % (
+                        name, seconds, queries))
+            totals[n_providers] = sum(q for _, _, q in figures)
+            print("  %-20s %8.3f s %6d queries" % (
+                    'total', sum(s for _, s, _ in figures),
+                    totals[n_providers]))
+    finally:
+        if args.postgresql:
+            drop_db()
+    print("\nquery counts: %s" % ', '.join(
+            '%s providers: %s' % i for i in totals.items()))
+    constant = len(set(totals.values())) == 1
+    print("query count constant in the number of providers: %s" % constant)
+    return 0 if constant else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
