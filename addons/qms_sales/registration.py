@@ -35,6 +35,7 @@ FILING_NUMBER = re.compile(
 LEGACY_NUMBER = re.compile(
     r'^\w{1,6}械[(（]\w[)）]字\d{4}第\d{7}号$')
 NATIONAL = '国'
+CATALOGUE_2017_YEAR = 2019
 ORIGINS = {'准', '进', '许'}
 
 
@@ -237,7 +238,10 @@ class Registration(ModelSQL, ModelView):
                 'digit': device_class,
                 'device_class': self.device_class,
                 }
-        if self.category:
+        # numbers first registered before the 2017 catalogue applied
+        # (August 2018) carry the 2002 catalogue's code (68NN): only later
+        # numbers must match the 2017 category of the record
+        if self.category and int(match.group('year')) >= CATALOGUE_2017_YEAR:
             code = self.category.top_code
             if match.group('category') != code:
                 return 'msg_registration_number_category', {

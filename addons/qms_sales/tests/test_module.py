@@ -138,6 +138,8 @@ class QmsSalesTestCase(CompanyTestMixin, ModuleTestCase):
                 ('国械注进20172120001', 'registration', '2', '12'),
                 ('国械注许20183400001', 'registration', '3', '40'),
                 ('国械备20151134号', 'filing', '1', '14'),
+                # 2002 catalogue code 46 (6846) before the 2017 catalogue
+                ('国械注准20163460001', 'registration', '3', '13'),
                 ('浙温械备20140027号', 'filing', '1', '14'),
                 ('鲁威械备20150012', 'filing', '1', '14'),
                 ]:
@@ -162,7 +164,7 @@ class QmsSalesTestCase(CompanyTestMixin, ModuleTestCase):
                     "domestic class III"),
                 ('国械注进20163140001', 'registration', '2', '14',
                     "class digit 3 in number"),
-                ('国械注准20163130001', 'registration', '3', '14',
+                ('国械注准20193130001', 'registration', '3', '14',
                     "category code 13"),
                 ('国械注准20163140001', 'filing', '3', '14',
                     "Set the kind to \"Registration Certificate\""),
