@@ -1,6 +1,7 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import RecordAccessError
@@ -42,7 +43,11 @@ class RecordMixin(ModelSQL, ModelView):
         ondelete='RESTRICT')
     date = fields.Date("Date", readonly=True)
     product = fields.Many2One('product.product', "Product", readonly=True,
-        ondelete='RESTRICT')
+        ondelete='RESTRICT',
+        context={
+            'company': Eval('company', -1),
+            },
+        depends=['company'])
     product_name = fields.Char("Product Name", readonly=True)
     device_model = fields.Char("Model", readonly=True)
     device_specification = fields.Char("Specification", readonly=True)
@@ -113,7 +118,11 @@ class SalesRecord(RecordMixin):
     amount = fields.Numeric("Amount", digits=(16, 2), readonly=True)
     currency = fields.Char("Currency", readonly=True)
     customer = fields.Many2One('party.party', "Customer", readonly=True,
-        ondelete='RESTRICT')
+        ondelete='RESTRICT',
+        context={
+            'company': Eval('company', -1),
+            },
+        depends=['company'])
     customer_name = fields.Char("Customer Name", readonly=True)
     customer_address = fields.Text("Customer Address", readonly=True)
     customer_contact = fields.Char("Customer Contact", readonly=True)
@@ -136,7 +145,11 @@ class PurchaseRecord(RecordMixin):
 
     unit_price = fields.Numeric("Unit Price", digits=(16, 4), readonly=True)
     supplier = fields.Many2One('party.party', "Supplier", readonly=True,
-        ondelete='RESTRICT')
+        ondelete='RESTRICT',
+        context={
+            'company': Eval('company', -1),
+            },
+        depends=['company'])
     supplier_name = fields.Char("Supplier Name", readonly=True)
     supplier_address = fields.Text("Supplier Address", readonly=True)
     supplier_contact = fields.Char("Supplier Contact", readonly=True)

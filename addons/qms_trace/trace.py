@@ -201,7 +201,9 @@ class Trace(ModelView):
         Address = pool.get('party.address')
         lot_ids = [int(l) for l in lots]
         groups = {}
-        for row in cls._fetch(cls.downstream_query(lot_ids)):
+        rows = sorted(cls._fetch(cls.downstream_query(lot_ids)),
+            key=lambda r: (r['date'], r['move']))
+        for row in rows:
             key = (row['lot'], row['customer'])
             group = groups.setdefault(key, {
                     'lot': row['lot'],
