@@ -91,9 +91,9 @@ def insert(cursor, table, columns, rows):
     "Insert rows in batches and return their ids (in order)"
     ids = []
     batch = []
-    size = BATCH
-    if backend.name == 'sqlite':
-        size = min(BATCH, 30000 // len(columns))
+    # both backends limit the parameters of a query
+    limit = 30000 if backend.name == 'sqlite' else 65000
+    size = min(BATCH, limit // len(columns))
     for row in rows:
         batch.append(row)
         if len(batch) >= size:
@@ -199,11 +199,12 @@ def generate(pool, args):
 
     t0 = time.perf_counter()
     party = Party.__table__()
-    customers = insert(cursor, party, ['name', 'active'] + stamp,
-        ([f"Hospital {i}", True, 0, now]
+    code = f'B{int(time.time())}-'
+    customers = insert(cursor, party, ['name', 'code', 'active'] + stamp,
+        ([f"Hospital {i}", f'{code}{i}', True, 0, now]
             for i in range(args.customers)))
-    supplier, = insert(cursor, party, ['name', 'active'] + stamp,
-        [["Supplier", True, 0, now]])
+    supplier, = insert(cursor, party, ['name', 'code', 'active'] + stamp,
+        [["Supplier", f'{code}S', True, 0, now]])
     address = Address.__table__()
     address_columns = ['party', 'street_unstructured', 'city', 'active',
         'sequence'] + stamp
