@@ -26,9 +26,22 @@ def load(config):
     supplier, = Party.find([('name', '=', SUPPLIER)])
     hospital, = Party.find([('name', '=', HOSPITAL)])
     distributor, = Party.find([('name', '=', DISTRIBUTOR)])
+    for party, phone in [
+            (supplier, '0631-5620001'),
+            (hospital, '010-69156114'),
+            (distributor, '021-63520000')]:
+        _phone(party, phone)
     lot = _history(product, supplier, hospital, distributor, today)
     _recall(lot, today)
     _property(hospital, today)
+
+
+def _phone(party, number):
+    "Give the party the phone the GSP records print, if it has none"
+    if not any(m.type in {'phone', 'mobile'}
+            for m in party.contact_mechanisms):
+        party.contact_mechanisms.new(type='phone', value=number)
+        party.save()
 
 
 def _history(product, supplier, hospital, distributor, today):
