@@ -318,6 +318,7 @@ class FundSummary(ModelSQL, ModelView):
             ('year', 'DESC'),
             ('month', 'DESC'),
             ('unit', 'ASC'),
+            ('id', 'ASC'),
             ]
 
     @classmethod
