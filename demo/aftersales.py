@@ -1,13 +1,198 @@
-"Demo data of qms_aftersales (extended by its issue)"
+"""Demo data of qms_aftersales: the store, region and HQ service tree with
+its members, SLA policies, service tickets in every state and advance
+compensation claims from the after-sales fund."""
 import datetime as dt
+from contextlib import contextmanager
+from decimal import Decimal
 
 from proteus import Model
 
-from .tools import get_or_create
+from .tools import get_or_create, xml_id
+
+# name, code, kind, parent code, compensation limit, member logins
+UNITS = [
+    ("服务管理处", 'HQ', 'hq', None, None, ['hq', 'aftersales']),
+    ("长沙区部", 'R-CS', 'region', 'HQ', '5000', ['region']),
+    ("株洲区部", 'R-ZZ', 'region', 'HQ', '5000', []),
+    ("五一广场店", 'S-WY', 'store', 'R-CS', '500', ['store']),
+    ("河西店", 'S-HX', 'store', 'R-CS', '500', []),
+    ("株洲中心店", 'S-ZZ', 'store', 'R-ZZ', '500', []),
+    ]
+UNIT_GROUPS = {
+    'store': 'qms_aftersales.group_store',
+    'region': 'qms_aftersales.group_region',
+    }
+# type, severity, response hours, resolution hours
+SLA_POLICIES = [
+    ('adverse_event', None, 2, 24),
+    ('complaint', 'severe', 2, 24),
+    (None, 'high', 4, 48),
+    ('consultation', None, 8, 24),
+    ('installation', None, 24, 72),
+    ]
+
+
+@contextmanager
+def _as_user(config, login):
+    User = Model.get('res.user')
+    user, = User.find([('login', '=', login)])
+    previous, config.user = config.user, user.id
+    try:
+        yield
+    finally:
+        config.user = previous
 
 
 def load(config):
+    units = _units()
+    _configuration()
+    if not Model.get('qms.ticket').find([], limit=1):
+        tickets = _tickets(units)
+        _claims(config, tickets)
     load_providers(config)
+
+
+def _units():
+    Unit = Model.get('qms.service.unit')
+    User = Model.get('res.user')
+    Group = Model.get('res.group')
+    units = {}
+    for name, code, kind, parent, limit, logins in UNITS:
+        found = Unit.find([('code', '=', code)])
+        if found:
+            units[code], = found
+            continue
+        unit = Unit(name=name, code=code, kind=kind)
+        if parent:
+            unit.parent = units[parent]
+        if limit:
+            unit.compensation_limit = Decimal(limit)
+        for user in User.find([('login', 'in', logins)]):
+            unit.members.append(user)
+        unit.save()
+        units[code] = unit
+    for login, group in UNIT_GROUPS.items():
+        user, = User.find([('login', '=', login)])
+        group = Group(xml_id(group))
+        if group not in user.groups:
+            user.groups.append(group)
+            user.save()
+    return units
+
+
+def _configuration():
+    Configuration = Model.get('qms.aftersales.configuration')
+    IrModel = Model.get('ir.model')
+    SLAPolicy = Model.get('qms.ticket.sla')
+    configuration = Configuration(1)
+    if not configuration.complaint_type:
+        sale_model, = IrModel.find([('name', '=', 'sale.sale')])
+        configuration.complaint_type = get_or_create(
+            'sale.complaint.type', {'name': "退换货"}, origin=sale_model)
+        configuration.save()
+    if not SLAPolicy.find([], limit=1):
+        for i, (type_, severity, response, resolution) in enumerate(
+                SLA_POLICIES):
+            SLAPolicy(sequence=i * 10, type=type_, severity=severity,
+                response_hours=response,
+                resolution_hours=resolution).save()
+
+
+def _tickets(units):
+    Ticket = Model.get('qms.ticket')
+    Party = Model.get('party.party')
+    Product = Model.get('product.product')
+    Lot = Model.get('stock.lot')
+    now = dt.datetime.now().replace(microsecond=0)
+    hospital, = Party.find([('name', '=', "北京协和样例医院")])
+    pharmacy, = Party.find([('name', '=', "仁和大药房连锁有限公司")])
+    monitor, = Product.find([('code', '=', 'MON-P12')])
+    meter, = Product.find([('code', '=', 'BPM-E10')])
+    strips, = Product.find([('code', '=', 'GLU-STRIP')])
+
+    def ticket(unit, customer, product, hours_ago, **values):
+        record = Ticket(handling_unit=units[unit], customer=customer,
+            product=product, date=now - dt.timedelta(hours=hours_ago))
+        lots = Lot.find([('product', '=', product.id)], limit=1)
+        if lots:
+            record.lot, = lots
+        record.contact = "李女士 138 0000 1234"
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.save()
+        return record
+
+    tickets = {}
+    tickets['new'] = ticket('S-WY', pharmacy, meter, 1,
+        channel='store', type='repair',
+        description="血压计开机后显示 E3 错误。")
+    tickets['overdue'] = ticket('S-HX', pharmacy, meter, 30,
+        channel='hotline', type='repair',
+        description="维修预约两天无人联系。")
+    tickets['assigned'] = ticket('S-WY', hospital, monitor, 5,
+        channel='hotline', type='installation',
+        description="新购监护仪需上门安装调试。")
+    tickets['assigned'].click('assign')
+    tickets['in_progress'] = ticket('S-ZZ', hospital, monitor, 20,
+        channel='email', type='repair', severity='high',
+        description="监护仪血氧读数漂移。")
+    tickets['in_progress'].click('start')
+    tickets['resolved'] = ticket('S-WY', pharmacy, strips, 50,
+        channel='portal', type='return',
+        description="整盒试纸受潮，顾客要求退货。")
+    tickets['resolved'].click('start')
+    tickets['resolved'].resolution = "已更换同批次合格试纸。"
+    tickets['resolved'].click('resolve')
+    tickets['closed'] = ticket('S-WY', pharmacy, meter, 120,
+        channel='store', type='consultation',
+        description="咨询血压计使用方法。")
+    tickets['closed'].click('start')
+    tickets['closed'].resolution = "电话指导使用方法。"
+    tickets['closed'].click('resolve')
+    tickets['closed'].satisfaction = '5'
+    tickets['closed'].callback_remarks = "顾客很满意。"
+    tickets['closed'].click('record_callback')
+    tickets['closed'].click('close')
+    tickets['cancelled'] = ticket('S-HX', pharmacy, meter, 70,
+        channel='hotline', type='consultation',
+        description="重复来电登记。")
+    tickets['cancelled'].click('cancel')
+    tickets['severe'] = ticket('S-WY', hospital, monitor, 2,
+        channel='hotline', type='complaint', severity='severe',
+        description="监护仪报警失灵，医院要求赔偿并投诉。")
+    tickets['adverse'] = ticket('S-WY', hospital, monitor, 14,
+        channel='hotline', type='adverse_event', severity='high',
+        adverse_seriousness='cluster',
+        description="同一病区三台监护仪同时断电，疑似群体不良事件。")
+    return tickets
+
+
+def _claims(config, tickets):
+    Claim = Model.get('qms.fund.claim')
+
+    def claim(ticket, amount, reason):
+        record = Claim(ticket=ticket, unit=ticket.handling_unit,
+            amount=Decimal(amount), reason=reason)
+        record.save()
+        return record
+
+    small = claim(tickets['resolved'], '300', "先行赔付受潮试纸货款。")
+    big = claim(tickets['in_progress'], '1800', "维修超期，先行补偿顾客。")
+    paid = claim(tickets['closed'], '200', "上门服务迟到补偿。")
+    recovered = claim(tickets['resolved'], '450', "厂家服务不到位先行垫付。")
+    claim(tickets['severe'], '20000', "重大投诉先行理赔，待服管处审批。")
+    with _as_user(config, 'store'):
+        for record in [small, paid, recovered]:
+            record.click('approve')
+    with _as_user(config, 'hq'):
+        big.click('approve')
+    for record in [paid, recovered]:
+        record.click('pay')
+    recovered.responsibility = 'manufacturer'
+    recovered.responsible_party = (
+        tickets['resolved'].product.template.registration.registrant)
+    recovered.save()
+    recovered.click('recover')
 
 
 def load_providers(config):

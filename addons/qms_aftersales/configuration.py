@@ -10,6 +10,7 @@ def _positive(name):
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "After-Sales Configuration"
+    __string__ = "After-Sales Configuration"
     __name__ = 'qms.aftersales.configuration'
 
     ticket_sequence = fields.Many2One(

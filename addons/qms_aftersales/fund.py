@@ -26,6 +26,7 @@ RESPONSIBILITIES = [
 
 class FundClaim(Workflow, ModelSQL, ModelView):
     "After-Sales Fund Claim"
+    __string__ = "After-Sales Fund Claim"
     __name__ = 'qms.fund.claim'
     __access__ = {'ticket'}
 
@@ -140,13 +141,11 @@ class FundClaim(Workflow, ModelSQL, ModelView):
                     },
                 'recover': {
                     'invisible': Eval('state') != 'paid',
-                    'readonly': ~Eval('responsibility'),
-                    'depends': ['state', 'responsibility'],
+                    'depends': ['state'],
                     },
                 'write_off': {
                     'invisible': Eval('state') != 'paid',
-                    'readonly': ~Eval('responsibility'),
-                    'depends': ['state', 'responsibility'],
+                    'depends': ['state'],
                     },
                 })
 
@@ -295,6 +294,7 @@ class FundClaim(Workflow, ModelSQL, ModelView):
 
 class FundSummary(ModelSQL, ModelView):
     "After-Sales Fund Monthly Summary"
+    __string__ = "After-Sales Fund Monthly Summary"
     __name__ = 'qms.fund.summary'
 
     company = fields.Many2One('company.company', "Company")

@@ -8,7 +8,7 @@ from trytond.model import (
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import TicketError
 
@@ -46,6 +46,7 @@ OPEN_STATES = ['new', 'assigned', 'in_progress']
 
 class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
     "Ticket SLA Policy"
+    __string__ = "Ticket SLA Policy"
     __name__ = 'qms.ticket.sla'
 
     type = fields.Selection([(None, "")] + TYPES, "Type",
@@ -68,6 +69,7 @@ class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
 
 class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
     "Service Ticket"
+    __string__ = "Service Ticket"
     __name__ = 'qms.ticket'
     _rec_name = 'number'
 
@@ -291,9 +293,8 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
                     },
                 'close': {
                     'invisible': Eval('state') != 'resolved',
-                    'readonly': ~Eval('callback_done'),
                     'icon': 'tryton-ok',
-                    'depends': ['state', 'callback_done'],
+                    'depends': ['state'],
                     },
                 'escalate': {
                     'invisible': ~Eval('state').in_(OPEN_STATES),
@@ -303,8 +304,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
                 'record_callback': {
                     'invisible': ((Eval('state') != 'resolved')
                         | Eval('callback_done')),
-                    'readonly': ~Eval('satisfaction'),
-                    'depends': ['state', 'callback_done', 'satisfaction'],
+                    'depends': ['state', 'callback_done'],
                     },
                 'forward': {
                     'invisible': ((Eval('type') != 'adverse_event')
@@ -589,14 +589,15 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
         if now is None:
             now = dt.datetime.now()
         config = Configuration(1)
-        Escalation.create([{
-                    'ticket': self.id,
-                    'from_unit': self.handling_unit.id,
-                    'to_unit': unit.id,
-                    'reason': reason,
-                    'date': now,
-                    'automatic': automatic,
-                    }])
+        with without_check_access():
+            Escalation.create([{
+                        'ticket': self.id,
+                        'from_unit': self.handling_unit.id,
+                        'to_unit': unit.id,
+                        'reason': reason,
+                        'date': now,
+                        'automatic': automatic,
+                        }])
         self.__class__.write([self], {
                 'handling_unit': unit.id,
                 'response_deadline': now + dt.timedelta(
@@ -762,6 +763,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
 
 class Escalation(ModelSQL, ModelView):
     "Ticket Escalation"
+    __string__ = "Ticket Escalation"
     __name__ = 'qms.ticket.escalation'
     __access__ = {'ticket'}
 

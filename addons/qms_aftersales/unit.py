@@ -23,11 +23,13 @@ PARENT_KINDS = {
 
 class ServiceUnit(DeactivableMixin, tree(), ModelSQL, ModelView):
     "Service Unit"
+    __string__ = "Service Unit"
     __name__ = 'qms.service.unit'
 
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code")
     kind = fields.Selection(KINDS, "Kind", required=True)
+    kind_string = kind.translated('kind')
     parent = fields.Many2One(
         'qms.service.unit', "Parent",
         states={
@@ -90,6 +92,7 @@ class ServiceUnit(DeactivableMixin, tree(), ModelSQL, ModelView):
     def check_parent_kind(cls, units, field_names=None):
         if field_names and not (field_names & {'kind', 'parent'}):
             return
+        kinds = dict(cls.fields_get(['kind'])['kind']['selection'])
         for unit in units:
             kind = unit.parent.kind if unit.parent else None
             if kind != PARENT_KINDS[unit.kind]:
@@ -97,7 +100,7 @@ class ServiceUnit(DeactivableMixin, tree(), ModelSQL, ModelView):
                         'qms_aftersales.msg_unit_parent_kind',
                         unit=unit.rec_name,
                         kind=unit.kind_string,
-                        parent=PARENT_KINDS[unit.kind] or '-'))
+                        parent=kinds.get(PARENT_KINDS[unit.kind], '-')))
 
     @property
     def hq(self):
@@ -121,6 +124,7 @@ class ServiceUnit(DeactivableMixin, tree(), ModelSQL, ModelView):
 
 class ServiceUnitUser(ModelSQL):
     "Service Unit - User"
+    __string__ = "Service Unit - User"
     __name__ = 'qms.service.unit-res.user'
 
     unit = fields.Many2One(

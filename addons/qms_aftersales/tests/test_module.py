@@ -5,7 +5,7 @@ from decimal import Decimal
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.qms_aftersales.exceptions import (
-    FundClaimError, TicketError)
+    FundClaimError, ServiceUnitError, TicketError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -71,7 +71,7 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
         company = create_company()
         with set_company(company):
             units, _ = create_units(company)
-            with self.assertRaises(Exception):
+            with self.assertRaises(ServiceUnitError):
                 Unit.create([{
                             'name': "Bad", 'kind': 'store',
                             'parent': units['hq'].id,
@@ -409,6 +409,111 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(summary.recovered, Decimal('100'))
             self.assertEqual(summary.written_off, Decimal('200'))
             self.assertEqual(summary.outstanding, Decimal('300'))
+
+    @with_transaction()
+    def test_lookup_serial(self):
+        "A scanned serial fills product, sale, shipment and customer"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        Party = pool.get('party.party')
+        Uom = pool.get('product.uom')
+        Template = pool.get('product.template')
+        Lot = pool.get('stock.lot')
+        Location = pool.get('stock.location')
+        Move = pool.get('stock.move')
+        Sale = pool.get('sale.sale')
+        Shipment = pool.get('stock.shipment.out')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            customer, = Party.create([{
+                        'name': "Customer",
+                        'addresses': [('create', [{}])],
+                        }])
+            unit, = Uom.search([('name', '=', "Unit")])
+            template, = Template.create([{
+                        'name': "Monitor", 'type': 'goods',
+                        'default_uom': unit.id, 'salable': True,
+                        'sale_uom': unit.id,
+                        'products': [('create', [{}])],
+                        }])
+            product, = template.products
+            lot, = Lot.create([{'number': 'SN-0042', 'product': product.id}])
+            sale, = Sale.create([{
+                        'party': customer.id,
+                        'invoice_address': customer.addresses[0].id,
+                        'shipment_address': customer.addresses[0].id,
+                        'lines': [('create', [{
+                                        'product': product.id,
+                                        'quantity': 1,
+                                        'unit': unit.id,
+                                        'unit_price': Decimal('100'),
+                                        }])],
+                        }])
+            warehouse, = Location.search([('type', '=', 'warehouse')])
+            shipment, = Shipment.create([{
+                        'customer': customer.id,
+                        'delivery_address': customer.addresses[0].id,
+                        'warehouse': warehouse.id,
+                        'warehouse_storage': warehouse.storage_location.id,
+                        'warehouse_output': warehouse.output_location.id,
+                        }])
+            customer_loc, = Location.search([('type', '=', 'customer')])
+            move, = Move.create([{
+                        'product': product.id, 'lot': lot.id,
+                        'unit': unit.id, 'quantity': 1,
+                        'from_location': warehouse.output_location.id,
+                        'to_location': customer_loc.id,
+                        'unit_price': Decimal('100'),
+                        'currency': company.currency.id,
+                        'origin': str(sale.lines[0]),
+                        'shipment': str(shipment),
+                        }])
+            Move.do([move])
+
+            ticket = Ticket(handling_unit=units['store'])
+            ticket.lookup = 'SN-0042'
+            ticket.on_change_lookup()
+            self.assertEqual(ticket.lot, lot)
+            self.assertEqual(ticket.product, product)
+            self.assertEqual(ticket.sale, sale)
+            self.assertEqual(ticket.shipment, shipment)
+            self.assertEqual(ticket.customer, customer)
+
+            ticket = Ticket(handling_unit=units['store'])
+            ticket.lookup = 'unknown'
+            ticket.on_change_lookup()
+            self.assertIsNone(getattr(ticket, 'lot', None))
+
+    @with_transaction()
+    def test_create_complaint(self):
+        "A ticket creates a sale complaint for a credit or return"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        Party = pool.get('party.party')
+        ComplaintType = pool.get('sale.complaint.type')
+        Model = pool.get('ir.model')
+        Configuration = pool.get('qms.aftersales.configuration')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            customer, = Party.create([{'name': "Customer"}])
+            ticket = create_ticket(
+                units['store'], customer=customer.id, type='return',
+                description="Broken on arrival")
+            with self.assertRaises(TicketError):
+                Ticket.create_complaint([ticket])
+            sale_model, = Model.search([('name', '=', 'sale.sale')])
+            type_, = ComplaintType.create([{
+                        'name': "Return", 'origin': sale_model.id}])
+            Configuration.write(
+                [Configuration(1)], {'complaint_type': type_.id})
+
+            Ticket.create_complaint([ticket])
+            complaint = ticket.complaint
+            self.assertEqual(complaint.customer, customer)
+            self.assertEqual(complaint.reference, ticket.number)
+            self.assertEqual(complaint.description, "Broken on arrival")
 
 
 del ModuleTestCase
