@@ -133,7 +133,8 @@ class PassRate(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [
-            ('year', 'DESC'), ('quarter', 'DESC'), ('provider', 'ASC')]
+            ('year', 'DESC'), ('quarter', 'DESC'), ('provider', 'ASC'),
+            ('id', 'ASC')]
 
     @classmethod
     def table_query(cls):

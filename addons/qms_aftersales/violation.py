@@ -403,7 +403,8 @@ class WeeklyReport(ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('week_start', 'DESC'), ('store', 'ASC')]
+        cls._order = [
+            ('week_start', 'DESC'), ('store', 'ASC'), ('id', 'ASC')]
 
     def get_rec_name(self, name):
         return '%s %s' % (self.store.rec_name, self.week_start)
