@@ -55,7 +55,10 @@ def server():
             time.sleep(1)
         yield url, database
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
         process.wait(timeout=30)
         for suffix in ['', '-shm', '-wal']:
             path = os.path.join(

@@ -6,6 +6,7 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.qms_aftersales.exceptions import (
     FundClaimError, ServiceUnitError, TicketError)
+from trytond.modules.qms_trace.tests.tools import create_party, create_product
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -415,7 +416,6 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
         "A scanned serial fills product, sale, shipment and customer"
         pool = Pool()
         Ticket = pool.get('qms.ticket')
-        Party = pool.get('party.party')
         Uom = pool.get('product.uom')
         Template = pool.get('product.template')
         Lot = pool.get('stock.lot')
@@ -426,18 +426,12 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
         company = create_company()
         with set_company(company):
             units, _ = create_units(company)
-            customer, = Party.create([{
-                        'name': "Customer",
-                        'addresses': [('create', [{}])],
-                        }])
+            # complete master data: the done move writes a sales record
+            customer = create_party("Customer")
             unit, = Uom.search([('name', '=', "Unit")])
-            template, = Template.create([{
-                        'name': "Monitor", 'type': 'goods',
-                        'default_uom': unit.id, 'salable': True,
-                        'sale_uom': unit.id,
-                        'products': [('create', [{}])],
-                        }])
-            product, = template.products
+            product = create_product("Monitor")
+            Template.write([product.template], {
+                    'salable': True, 'sale_uom': unit.id})
             lot, = Lot.create([{'number': 'SN-0042', 'product': product.id}])
             sale, = Sale.create([{
                         'party': customer.id,

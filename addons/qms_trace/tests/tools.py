@@ -12,6 +12,8 @@ TODAY = dt.date.today()
 def create_party(name, phone=True, qualification=True):
     pool = Pool()
     Party = pool.get('party.party')
+    Category = pool.get('qms.device.category')
+    categories = Category.search([('parent', '=', None)])
     party, = Party.create([{
                 'name': name,
                 'addresses': [('create', [{
@@ -28,6 +30,10 @@ def create_party(name, phone=True, qualification=True):
                                 'device_classes': ['1', '2', '3'],
                                 'expiration_date': (
                                     TODAY + dt.timedelta(days=3650)),
+                                'categories': [
+                                    ('add', [c.id for c in categories])],
+                                'verified_by': Transaction().user,
+                                'verified_date': TODAY,
                                 }])] if qualification else [],
                 }])
     return party
