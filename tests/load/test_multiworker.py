@@ -302,14 +302,20 @@ def test_twenty_clients_two_workers_one_killed(cluster):
     assert counts['connection_lost'] > 0 or counts['shipped'] == (
         CLIENTS * ROUNDS)
 
-    # every done customer move (the demo's too) has exactly one record
+    # every done move to or from customers (the demo's deliveries and
+    # return too) has exactly one record
     done_moves = _sql(database,
         "SELECT m.id, m.quantity, m.lot FROM stock_move m "
         "JOIN stock_location l ON l.id = m.to_location "
         "WHERE l.type = 'customer' AND m.state = 'done'")
+    returns = _sql(database,
+        "SELECT m.id FROM stock_move m "
+        "JOIN stock_location l ON l.id = m.from_location "
+        "WHERE l.type = 'customer' AND m.state = 'done'")
     records = _sql(database,
         "SELECT move, COUNT(*) FROM qms_sales_record GROUP BY move")
-    assert {m for m, _ in records} == {m for m, _, _ in done_moves}
+    assert {m for m, _ in records} == (
+        {m for m, _, _ in done_moves} | {m for m, in returns})
     assert all(c == 1 for _, c in records), "duplicated sales records"
     done_moves = [m for m in done_moves if m[2] in lots]
     assert len(done_moves) == counts['shipped']
