@@ -1,17 +1,36 @@
 # This file is part of the QMS modules for Tryton.
+import datetime as dt
+import json
+import logging
 from collections import defaultdict, namedtuple
 from decimal import Decimal
 
+from sql import Literal, Union
+
 from trytond.i18n import gettext
-from trytond.model import Model
+from trytond.model import Model, ModelSQL, ModelView, fields
+from trytond.model.exceptions import AccessError
+from trytond.model.fields import SQL_OPERATORS
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
+from trytond.wizard import Button, StateView, Wizard
 
 from .exceptions import GateError
+from .registration import valid_on
+
+logger = logging.getLogger(__name__)
 
 Failure = namedtuple('Failure', ['code', 'record', 'message'])
 # One good (or service) a document moves: the unit the rules look at
 Item = namedtuple('Item', ['document', 'party', 'product', 'lot', 'date'])
+# What the rules need to know of a product, read with its template
+Device = namedtuple('Device', [
+        'template', 'device_class', 'filing_exempt', 'registration'])
+Lot = namedtuple('Lot', ['number', 'production_date'])
+RegistrationData = namedtuple('RegistrationData', [
+        'number', 'revoked', 'revoked_date', 'issue_date', 'expiration_date',
+        'category', 'device_class', 'periods'])
 
 # The licence kinds that let an enterprise buy a device of each class
 CLASS_KINDS = {
@@ -22,6 +41,41 @@ CLASS_KINDS = {
 SALE_OPERATIONS = {'sale.sale:quote', 'sale.sale:confirm'}
 DELIVERY_OPERATIONS = {'stock.shipment.out:pack', 'stock.shipment.out:do'}
 RECEIPT_OPERATIONS = {'stock.shipment.in:receive', 'stock.shipment.in:do'}
+# The operation whose rules the "Check Qualifications" button evaluates:
+# the last gated one, so the user sees everything still ahead
+CHECK_OPERATIONS = {
+    'sale.sale': 'confirm',
+    'stock.shipment.out': 'do',
+    'stock.shipment.in': 'do',
+    }
+OPERATIONS = [
+    ('quote', "Quote"),
+    ('confirm', "Confirm"),
+    ('pack', "Pack"),
+    ('do', "Done"),
+    ('receive', "Receive"),
+    ('check', "Check Only"),
+    ]
+CHECK_RESULTS = [
+    ('passed', "Passed"),
+    ('blocked', "Blocked"),
+    ('failed', "Failed"),
+    ]
+DOCUMENTS = [
+    ('sale.sale', "Sale"),
+    ('stock.shipment.out', "Customer Shipment"),
+    ('stock.shipment.in', "Supplier Shipment"),
+    ]
+
+
+def document_party(document):
+    "Return the party a document is checked for"
+    if document.__name__ == 'sale.sale':
+        return document.party
+    elif document.__name__ == 'stock.shipment.out':
+        return document.customer
+    elif document.__name__ == 'stock.shipment.in':
+        return document.supplier
 
 
 class Checker(Model):
@@ -56,50 +110,24 @@ class Checker(Model):
     @classmethod
     def enforce(cls, documents, operation):
         "Raise one error listing every failure of the documents"
+        pool = Pool()
+        Check = pool.get('qms.gate.check')
         failures = cls.check(documents, operation)
-        cls.record(documents, operation, failures)
+        Check.record(documents, operation, failures)
         if failures:
             raise GateError(gettext('qms_sales.msg_gate_blocked',
                     documents=', '.join(d.rec_name for d in documents),
-                    failures='\n'.join(
-                        f'[{f.code}] {f.message}' for f in failures)))
+                    failures=cls.format(failures)))
 
-    @classmethod
-    def record(cls, documents, operation, failures):
-        "Record the result of the check in the buyer file"
-        pool = Pool()
-        Party = pool.get('party.party')
-        if not hasattr(Party, 'record_check'):
-            return
-        by_document = defaultdict(list)
-        for failure in failures:
-            by_document[failure.record].append(failure)
-        for document in documents:
-            if document.__name__ == 'sale.sale':
-                party = document.party
-            elif document.__name__ == 'stock.shipment.out':
-                party = document.customer
-            else:
-                continue
-            lines = [f'[{f.code}] {f.message}' for f in failures
-                if f.record == document
-                or getattr(f.record, 'document', None) == document]
-            text = gettext('qms_sales.msg_gate_check_result',
-                document=document.rec_name, operation=operation,
-                result='\n'.join(lines) if lines else gettext(
-                    'qms_sales.msg_gate_check_passed'))
-            party.record_check(text)
+    @staticmethod
+    def format(failures):
+        return '\n'.join(f'[{f.code}] {f.message}' for f in failures)
 
     @classmethod
     def check_customer(cls, code, data):
         "Q01: the customer holds a licence for the device"
         failures = []
-        seen = set()
-        for item in data.devices:
-            key = (item.document, item.product)
-            if key in seen:
-                continue
-            seen.add(key)
+        for item in data.unique_devices('document', 'product'):
             failure = data.customer_failure(item)
             if failure:
                 failures.append(Failure(code, item.document, failure))
@@ -109,12 +137,7 @@ class Checker(Model):
     def check_product(cls, code, data):
         "Q02: the device is legally on the market"
         failures = []
-        seen = set()
-        for item in data.devices:
-            key = (item.document, item.product, item.lot)
-            if key in seen:
-                continue
-            seen.add(key)
+        for item in data.unique_devices('document', 'product', 'lot'):
             for message in data.product_failures(item):
                 failures.append(Failure(code, item.document, message))
         return failures
@@ -126,15 +149,7 @@ class Checker(Model):
         for document in data.documents:
             for message in data.supplier_failures(document):
                 failures.append(Failure(code, document, message))
-        seen = set()
-        for item in data.devices:
-            key = (item.document, item.product, item.lot)
-            if key in seen:
-                continue
-            seen.add(key)
-            for message in data.product_failures(item):
-                failures.append(Failure(code, item.document, message))
-        return failures
+        return failures + cls.check_product(code, data)
 
     @classmethod
     def check_salesperson(cls, code, data):
@@ -153,7 +168,7 @@ class Checker(Model):
         "Q05: the contract review is done when required"
         failures = []
         for sale in data.documents:
-            reasons = sale.review_reasons(data.amounts.get(sale))
+            reasons = sale.review_reasons(data.amounts.get(sale, Decimal(0)))
             if reasons and not sale.reviewed_by:
                 failures.append(Failure(code, sale, gettext(
                             'qms_sales.msg_q05_review',
@@ -164,34 +179,62 @@ class Checker(Model):
     @classmethod
     def check_inspection(cls, code, data):
         "Q06: the pre-shipment inspection passed"
+        return [Failure(code, shipment, message)
+            for shipment, (_, messages) in cls.inspection_states(
+                data.documents).items()
+            for message in messages]
+
+    @classmethod
+    def inspection_states(cls, shipments):
+        """Return for each shipment the state of its pre-shipment inspection
+        and the messages of what is missing"""
         pool = Pool()
         Inspection = pool.get('quality.inspection')
-        states = dict(
+        Control = pool.get('quality.control')
+        Concession = pool.get('qms.concession')
+        inspection_states = dict(
             Inspection.fields_get(['state'])['state']['selection'])
-        failures = []
-        conceded = data.conceded()
-        missing = data.missing_inspections()
-        for shipment in data.documents:
-            if shipment in conceded:
-                continue
+        conceded = {c.shipment for c in Concession.search([
+                    ('shipment', 'in', [str(s) for s in shipments]),
+                    ('state', '=', 'approved'),
+                    ])
+            if c.customer == document_party(c.shipment)}
+        missing = defaultdict(list)
+        for inspection in Control.get_inspections(list(shipments), 'pack'):
+            missing[inspection.origin].append(inspection.control)
+        result = {}
+        for shipment in shipments:
+            messages = []
+            states = set()
             for inspection in shipment.quality_inspections:
+                states.add(inspection.state)
                 if inspection.state != 'passed':
-                    failures.append(Failure(code, shipment, gettext(
-                                'qms_sales.msg_q06_inspection',
-                                shipment=shipment.rec_name,
-                                inspection=inspection.rec_name,
-                                state=states[inspection.state])))
-            for control in missing.get(shipment, []):
-                failures.append(Failure(code, shipment, gettext(
-                            'qms_sales.msg_q06_missing',
+                    messages.append(gettext('qms_sales.msg_q06_inspection',
                             shipment=shipment.rec_name,
-                            control=control.rec_name)))
-        return failures
+                            inspection=inspection.rec_name,
+                            state=inspection_states[inspection.state]))
+            for control in missing[shipment]:
+                states.add('pending')
+                messages.append(gettext('qms_sales.msg_q06_missing',
+                        shipment=shipment.rec_name,
+                        control=control.rec_name))
+            if shipment in conceded:
+                result[shipment] = ('conceded', [])
+            elif 'failed' in states:
+                result[shipment] = ('failed', messages)
+            elif 'pending' in states:
+                result[shipment] = ('pending', messages)
+            elif states:
+                result[shipment] = ('passed', [])
+            else:
+                result[shipment] = ('none', [])
+        return result
 
 
 class GateData:
-    """The records the rules need, read in batches for all the documents:
-    the number of queries does not depend on the number of lines"""
+    """The records the rules need, read with python-sql in a few queries for
+    all the documents: their number does not depend on the number of lines,
+    and no record is instantiated per line"""
 
     def __init__(self, documents):
         pool = Pool()
@@ -200,127 +243,197 @@ class GateData:
         self.model = documents[0].__name__
         with Transaction().set_context(company=documents[0].company.id):
             self.today = Date.today()
+        self.cursor = Transaction().connection.cursor()
         self._cache = {}
+        self.parties = {d: document_party(d) for d in documents}
+        self.dates = {d: self._date(d) for d in documents}
+        self.buyer_types = {p: p.buyer_type for p in self.parties.values()
+            if p}
         self.amounts = {}
-        self.items = self._read_items()
-        self._read_devices()
+        self.lots = {}
+        if self.model == 'sale.sale':
+            self.items = self._read_sale_items()
+        else:
+            self.items = self._read_move_items()
+        self.products = self._read_products({i.product for i in self.items})
         self.devices = [i for i in self.items if self.is_device(i.product)]
-        self._read_qualifications()
+        self.registrations = self._read_registrations({
+                d.registration for d in self.products.values()
+                if d.registration})
+        self.parents = self._read_category_parents()
+        self.qualifications = self._read_qualifications({
+                p.id for p in self.parties.values() if p})
 
     def _cached(self, key, compute):
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
 
-    def _party(self, document):
-        if self.model == 'sale.sale':
-            return document.party
-        elif self.model == 'stock.shipment.out':
-            return document.customer
-        elif self.model == 'stock.shipment.in':
-            return document.supplier
-
     def _date(self, document):
         if self.model == 'sale.sale':
             return document.sale_date or self.today
         return document.effective_date or self.today
 
-    def _read_items(self):
+    def _read_sale_items(self):
         pool = Pool()
         Line = pool.get('sale.line')
+        line = Line.__table__()
+        sales = {d.id: d for d in self.documents}
+        currencies = {s: s.currency for s in self.documents}
         items = []
-        if self.model == 'sale.sale':
-            sales = {d.id: d for d in self.documents}
-            for line in Line.search_read([
-                        ('sale', 'in', list(sales)),
-                        ('type', '=', 'line'),
-                        ], fields_names=[
-                        'sale', 'product', 'quantity', 'unit_price']):
-                sale = sales[line['sale']]
-                self.amounts[sale] = self.amounts.get(sale, 0) + (
-                    Decimal(str(line['quantity'] or 0))
-                    * (line['unit_price'] or 0))
-                if line['product']:
-                    items.append(Item(sale, self._party(sale),
-                            line['product'], None, self._date(sale)))
-            for sale, amount in self.amounts.items():
-                self.amounts[sale] = sale.currency.round(amount)
-            return items
-        for document in self.documents:
-            party, date = self._party(document), self._date(document)
-            if self.model == 'stock.shipment.in':
-                moves = document.incoming_moves
-            else:
-                moves = document.outgoing_moves
-            for move in moves:
-                if move.state != 'cancelled':
-                    lot = getattr(move, 'lot', None)
-                    items.append(Item(document, party, move.product.id,
-                            lot.id if lot else None, date))
+        self.cursor.execute(*line.select(
+                line.sale, line.product, line.quantity, line.unit_price,
+                where=SQL_OPERATORS['in'](line.sale, list(sales))
+                & (line.type == 'line'),
+                order_by=[line.sale, line.sequence, line.id]))
+        for sale_id, product, quantity, unit_price in self.cursor:
+            sale = sales[sale_id]
+            # as Tryton's sale.line amount: each line rounded
+            self.amounts[sale] = self.amounts.get(sale, 0) + (
+                currencies[sale].round(
+                    Decimal(str(quantity or 0)) * (unit_price or 0)))
+            if product:
+                items.append(Item(sale, self.parties[sale], product, None,
+                        self.dates[sale]))
         return items
 
-    def _read_devices(self):
+    def _read_move_items(self):
+        "Read the moves of the shipments to or from the partner"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        StockLot = pool.get('stock.lot')
+        move = Move.__table__()
+        location = Location.__table__()
+        lot = StockLot.__table__()
+        documents = {str(d): d for d in self.documents}
+        if self.model == 'stock.shipment.out':
+            partner_location, partner_type = move.to_location, 'customer'
+        else:
+            partner_location, partner_type = move.from_location, 'supplier'
+        self.cursor.execute(*move
+            .join(location, condition=partner_location == location.id)
+            .join(lot, 'LEFT', condition=move.lot == lot.id)
+            .select(
+                move.shipment, move.product, move.lot,
+                lot.number, lot.production_date,
+                where=SQL_OPERATORS['in'](move.shipment, list(documents))
+                & (location.type == partner_type)
+                & (move.state != 'cancelled')
+                & (move.quantity != 0),
+                order_by=[move.shipment, move.id]))
+        items = []
+        for shipment, product, lot_id, number, production_date in (
+                self.cursor):
+            document = documents[shipment]
+            if lot_id:
+                self.lots[lot_id] = Lot(number, production_date)
+            items.append(Item(document, self.parties[document], product,
+                    lot_id, self.dates[document]))
+        return items
+
+    def _read_products(self, product_ids):
         pool = Pool()
         Product = pool.get('product.product')
         Template = pool.get('product.template')
+        product = Product.__table__()
+        template = Template.__table__()
+        self.cursor.execute(*product
+            .join(template, condition=product.template == template.id)
+            .select(
+                product.id, template.id, template.device_class,
+                template.filing_exempt, template.registration,
+                where=SQL_OPERATORS['in'](product.id, list(product_ids))))
+        return {id_: Device(template, device_class, bool(exempt), registration)
+            for id_, template, device_class, exempt, registration
+            in self.cursor}
+
+    def _read_registrations(self, registration_ids):
+        "Return the registrations with their validity periods"
+        pool = Pool()
         Registration = pool.get('product.registration')
         Period = pool.get('product.registration.period')
-        Lot = pool.get('stock.lot')
-        product_ids = list({i.product for i in self.items})
-        self.products = {p.id: p for p in Product.browse(product_ids)}
-        self.product_templates = {
-            p['id']: p['template']
-            for p in Product.read(product_ids, ['template'])}
-        self.templates = {t['id']: t for t in Template.read(
-                list(set(self.product_templates.values())),
-                ['device_class', 'registration', 'filing_exempt'])}
-        registration_ids = list({
-                t['registration'] for t in self.templates.values()
-                if t['registration']})
+        registration = Registration.__table__()
+        period = Period.__table__()
+        ids = list(registration_ids)
         periods = defaultdict(list)
-        for period in Period.search_read([
-                    ('registration', 'in', registration_ids),
-                    ], fields_names=[
-                    'registration', 'start_date', 'end_date']):
-            periods[period['registration']].append(Period(period['id'],
-                    start_date=period['start_date'],
-                    end_date=period['end_date']))
-        # Instances filled from one read: valid_on needs no further query
-        self.registration_values = {}
-        self.registrations = {}
-        for values in Registration.read(registration_ids, [
-                    'number', 'revoked', 'revoked_date', 'issue_date',
-                    'expiration_date', 'category', 'device_class']):
-            id_ = values['id']
-            self.registration_values[id_] = values
-            self.registrations[id_] = Registration(id_,
-                number=values['number'], revoked=values['revoked'],
-                revoked_date=values['revoked_date'],
-                issue_date=values['issue_date'],
-                expiration_date=values['expiration_date'],
-                periods=sorted(
-                    periods[id_], key=lambda p: p.start_date))
-        lot_ids = list({i.lot for i in self.items if i.lot})
-        self.lots = {l.id: l for l in Lot.browse(lot_ids)}
-        self.production_dates = {
-            l['id']: l['production_date']
-            for l in Lot.read(lot_ids, ['production_date'])}
+        self.cursor.execute(*period.select(
+                period.registration, period.start_date, period.end_date,
+                where=SQL_OPERATORS['in'](period.registration, ids),
+                order_by=[period.registration, period.start_date]))
+        for registration_id, start_date, end_date in self.cursor:
+            periods[registration_id].append((start_date, end_date))
+        self.cursor.execute(*registration.select(
+                registration.id, registration.number,
+                registration.revoked, registration.revoked_date,
+                registration.issue_date, registration.expiration_date,
+                registration.category, registration.device_class,
+                where=SQL_OPERATORS['in'](registration.id, ids)))
+        return {id_: RegistrationData(number, bool(revoked), revoked_date,
+                issue_date, expiration_date, category, device_class,
+                periods[id_])
+            for (id_, number, revoked, revoked_date, issue_date,
+                expiration_date, category, device_class) in self.cursor}
 
-    def _read_qualifications(self):
+    def _read_category_parents(self):
+        "Return the parent of every category (the catalogue is small)"
+        pool = Pool()
+        Category = pool.get('qms.device.category')
+        category = Category.__table__()
+        self.cursor.execute(*category.select(category.id, category.parent))
+        return dict(self.cursor)
+
+    def _read_qualifications(self, party_ids):
+        "Return the active qualifications by party, latest expiry first"
         pool = Pool()
         Qualification = pool.get('party.qualification')
-        parties = {i.party for i in self.items} | {
-            self._party(d) for d in self.documents}
-        self.qualifications = defaultdict(list)
-        for qualification in Qualification.search_read([
-                    ('party', 'in', [p.id for p in parties if p]),
-                    ], order=[('expiration_date', 'DESC NULLS FIRST')],
-                fields_names=[
-                    'party', 'kind', 'number', 'revoked', 'issue_date',
-                    'expiration_date', 'verified_by', 'device_classes',
-                    'categories']):
-            self.qualifications[qualification['party']].append(
-                qualification)
+        Relation = pool.get('party.qualification-qms.device.category')
+        qualification = Qualification.__table__()
+        relation = Relation.__table__()
+        self.cursor.execute(*qualification
+            .join(relation, 'LEFT',
+                condition=relation.qualification == qualification.id)
+            .select(
+                qualification.id, qualification.party, qualification.kind,
+                qualification.number, qualification.revoked,
+                qualification.issue_date, qualification.expiration_date,
+                qualification.verified_by, qualification.device_classes,
+                relation.category,
+                where=SQL_OPERATORS['in'](
+                    qualification.party, list(party_ids))
+                & (qualification.active == Literal(True))))
+        qualifications = {}
+        for (id_, party, kind, number, revoked, issue_date, expiration_date,
+                verified_by, device_classes, category) in self.cursor:
+            if id_ not in qualifications:
+                if isinstance(device_classes, str):
+                    device_classes = json.loads(device_classes)
+                qualifications[id_] = {
+                    'party': party, 'kind': kind, 'number': number,
+                    'revoked': bool(revoked), 'issue_date': issue_date,
+                    'expiration_date': expiration_date,
+                    'verified_by': verified_by,
+                    'device_classes': device_classes or [],
+                    'categories': [],
+                    }
+            if category:
+                qualifications[id_]['categories'].append(category)
+        by_party = defaultdict(list)
+        for values in sorted(qualifications.values(),
+                key=lambda q: (q['expiration_date'] is None,
+                    q['expiration_date'] or dt.date.min),
+                reverse=True):
+            by_party[values['party']].append(values)
+        return by_party
+
+    def unique_devices(self, *fields):
+        "Yield the device items, once for each combination of fields"
+        seen = set()
+        for item in self.devices:
+            key = tuple(getattr(item, f) for f in fields)
+            if key not in seen:
+                seen.add(key)
+                yield item
 
     def kinds_name(self, kinds):
         pool = Pool()
@@ -329,46 +442,64 @@ class GateData:
                 Qualification.fields_get(['kind'])['kind']['selection']))
         return ' / '.join(names[k] for k in kinds)
 
-    def template(self, product):
-        return self.templates[self.product_templates[product]]
-
     def is_device(self, product):
-        template = self.template(product)
-        return bool(template['device_class'] or template['registration'])
+        device = self.products[product]
+        return bool(device.device_class or device.registration)
 
     def device_class(self, product):
-        template = self.template(product)
-        if template['device_class']:
-            return template['device_class']
-        return self.registration_values[
-            template['registration']]['device_class']
+        device = self.products[product]
+        if device.device_class:
+            return device.device_class
+        return self.registrations[device.registration].device_class
 
     def category(self, product):
         "Return the id of the device category of the product"
-        registration = self.template(product)['registration']
+        registration = self.products[product].registration
         if registration:
-            return self.registration_values[registration]['category']
+            return self.registrations[registration].category
 
     def covers(self, category, other):
-        "Return True if category covers the other category"
-        pool = Pool()
-        Category = pool.get('qms.device.category')
-        return self._cached(('covers', category, other),
-            lambda: Category(category).covers(Category(other)))
+        "Return True if category is other or one of its ancestors"
+        while other:
+            if other == category:
+                return True
+            other = self.parents.get(other)
+        return False
 
     def valid_on(self, registration, date):
-        return self._cached(('valid_on', registration, date),
-            lambda: self.registrations[registration].valid_on(date))
+        registration = self.registrations[registration]
+        return valid_on(date, registration.revoked,
+            registration.revoked_date, registration.issue_date,
+            registration.expiration_date, registration.periods)
 
     def product_name(self, product):
+        pool = Pool()
+        Product = pool.get('product.product')
         return self._cached(('product', product),
-            lambda: self.products[product].rec_name)
+            lambda: Product(product).rec_name)
 
     def category_name(self, category):
         pool = Pool()
         Category = pool.get('qms.device.category')
         return self._cached(('category', category),
             lambda: Category(category).rec_name)
+
+    def stopped_products(self, date):
+        pool = Pool()
+        Product = pool.get('product.product')
+        return self._cached(('stopped products', date), lambda: {
+                p.id for p in Product.get_sales_stopped(
+                    Product.browse(list({i.product for i in self.devices})),
+                    date)})
+
+    def stopped_lots(self, date):
+        pool = Pool()
+        StockLot = pool.get('stock.lot')
+        return self._cached(('stopped lots', date), lambda: {
+                l.id for l in StockLot.get_sales_stopped(
+                    StockLot.browse(
+                        list({i.lot for i in self.devices if i.lot})),
+                    date)})
 
     def valid_qualifications(self, party, kinds, date):
         "Return the qualifications of kinds, the valid and verified ones"
@@ -386,17 +517,18 @@ class GateData:
             ('qualifications', party, tuple(kinds), date), compute)
 
     def required_kinds(self, party, product):
-        if party.buyer_type == 'user':
+        buyer_type = self.buyer_types[party]
+        if buyer_type == 'user':
             return ['medical']
-        elif party.buyer_type == 'need':
+        elif buyer_type == 'need':
             return ['intended_use']
         device_class = self.device_class(product)
-        if device_class == '2' and self.template(product)['filing_exempt']:
+        if device_class == '2' and self.products[product].filing_exempt:
             return ['business']
         return CLASS_KINDS[device_class]
 
     def in_scope(self, qualification, device_class, category):
-        return (device_class in (qualification['device_classes'] or [])
+        return (device_class in qualification['device_classes']
             and (category is None
                 or any(self.covers(c, category)
                     for c in qualification['categories'])))
@@ -432,8 +564,9 @@ class GateData:
 
     def product_failures(self, item):
         product, lot, date = item.product, item.lot, item.date
-        registration = self.template(product)['registration']
-        production_date = self.production_dates.get(lot)
+        registration_id = self.products[product].registration
+        registration = self.registrations.get(registration_id)
+        production_date = self.lots[lot].production_date if lot else None
 
         def values(**extra):
             values = {
@@ -441,30 +574,29 @@ class GateData:
                 'date': date,
                 }
             if registration:
-                values['registration'] = (
-                    self.registration_values[registration]['number'])
+                values['registration'] = registration.number
             if lot:
-                values['lot'] = self.lots[lot].rec_name
+                values['lot'] = self.lots[lot].number
             values.update(extra)
             return values
         if not registration:
             yield gettext('qms_sales.msg_q02_no_registration', **values())
-        elif self.registration_values[registration]['revoked']:
+        elif registration.revoked:
             yield gettext('qms_sales.msg_q02_revoked', **values())
         elif production_date:
-            if not self.valid_on(registration, production_date):
+            if not self.valid_on(registration_id, production_date):
                 yield gettext('qms_sales.msg_q02_lot_produced',
                     **values(production_date=production_date))
-        elif not self.valid_on(registration, date):
+        elif not self.valid_on(registration_id, date):
             yield gettext('qms_sales.msg_q02_invalid', **values())
-        if self.products[product].is_sales_stopped(date):
+        if product in self.stopped_products(date):
             yield gettext('qms_sales.msg_q02_product_stopped', **values())
-        if lot and self.lots[lot].is_sales_stopped(date):
+        if lot and lot in self.stopped_lots(date):
             yield gettext('qms_sales.msg_q02_lot_stopped', **values())
 
     def supplier_failures(self, shipment):
-        party = shipment.supplier
-        date = self._date(shipment)
+        party = self.parties[shipment]
+        date = self.dates[shipment]
         for kinds in [
                 ['business'],
                 ['production', 'operating', 'filing'],
@@ -485,24 +617,56 @@ class GateData:
                     ])}
 
     def authorizations(self):
+        "Return the authorisation letters of the salespeople"
         pool = Pool()
         Authorization = pool.get('qms.sales.authorization')
+        authorization = Authorization.__table__()
+        relations = [
+            ('parties', 'qms.sales.authorization-party.party', 'party'),
+            ('territory', 'qms.sales.authorization-country.subdivision',
+                'subdivision'),
+            ('products', 'qms.sales.authorization-product.template',
+                'template'),
+            ('categories', 'qms.sales.authorization-qms.device.category',
+                'category'),
+            ]
 
         def compute():
-            authorizations = defaultdict(list)
-            employees = {d.salesperson for d in self.documents}
-            for authorization in Authorization.search_read([
-                        ('employee', 'in', [e.id for e in employees if e]),
-                        ], fields_names=[
-                        'employee', 'company', 'valid_from', 'valid_to',
-                        'parties', 'territory', 'products', 'categories']):
-                authorizations[authorization['employee']].append(
-                    authorization)
-            return authorizations
+            employees = {d.salesperson.id for d in self.documents
+                if d.salesperson}
+            self.cursor.execute(*authorization.select(
+                    authorization.id, authorization.employee,
+                    authorization.company, authorization.valid_from,
+                    authorization.valid_to,
+                    where=SQL_OPERATORS['in'](
+                        authorization.employee, list(employees))))
+            letters = {}
+            for id_, employee, company, valid_from, valid_to in self.cursor:
+                letters[id_] = {
+                    'employee': employee, 'company': company,
+                    'valid_from': valid_from, 'valid_to': valid_to,
+                    **{name: set() for name, _, _ in relations},
+                    }
+            if letters:
+                queries = []
+                for name, model, field in relations:
+                    table = pool.get(model).__table__()
+                    queries.append(table.select(
+                            table.authorization, Literal(name).as_('name'),
+                            getattr(table, field).as_('target'),
+                            where=SQL_OPERATORS['in'](
+                                table.authorization, list(letters))))
+                self.cursor.execute(*Union(*queries, all_=True))
+                for id_, name, target in self.cursor:
+                    letters[id_][name].add(target)
+            by_employee = defaultdict(list)
+            for letter in letters.values():
+                by_employee[letter['employee']].append(letter)
+            return by_employee
         return self._cached('authorizations', compute)
 
     def salesperson_failures(self, sale):
-        date = self._date(sale)
+        date = self.dates[sale]
         if not sale.salesperson:
             yield gettext('qms_sales.msg_q04_no_salesperson',
                 sale=sale.rec_name)
@@ -518,46 +682,164 @@ class GateData:
             if a['company'] == sale.company.id
             and a['valid_from'] <= date <= a['valid_to']
             and (sale.party.id in a['parties']
-                or subdivisions.intersection(a['territory']))]
-        values = {
-            'sale': sale.rec_name,
-            'employee': sale.salesperson.rec_name,
-            'party': sale.party.rec_name,
-            'date': date,
-            }
+                or subdivisions & a['territory'])]
+
+        def values():
+            return {
+                'sale': sale.rec_name,
+                'employee': sale.salesperson.rec_name,
+                'party': sale.party.rec_name,
+                'date': date,
+                }
         if not authorizations:
-            yield gettext('qms_sales.msg_q04_customer', **values)
+            yield gettext('qms_sales.msg_q04_customer', **values())
             return
-        products = []
-        for item in self.items:
-            if item.document == sale and item.product not in products:
-                products.append(item.product)
-        for product in products:
-            template = self.product_templates[product]
+        for item in self.unique_devices('document', 'product'):
+            if item.document != sale:
+                continue
+            product = item.product
+            template = self.products[product].template
             category = self.category(product)
             if not any(template in a['products']
                     or (category and any(self.covers(c, category)
                             for c in a['categories']))
                     for a in authorizations):
                 yield gettext('qms_sales.msg_q04_product',
-                    product=self.product_name(product), **values)
+                    product=self.product_name(product), **values())
 
-    def conceded(self):
-        pool = Pool()
-        Concession = pool.get('qms.concession')
-        return {c.shipment for c in Concession.search([
-                    ('shipment', 'in', [
-                            f'{d.__name__},{d.id}' for d in self.documents]),
-                    ('state', '=', 'approved'),
-                    ])
-            if c.customer == self._party(c.shipment)}
 
-    def missing_inspections(self):
-        "Return the controls required on pack that were not inspected"
+class Check(ModelSQL, ModelView):
+    "Qualification Check"
+    __name__ = 'qms.gate.check'
+
+    date = fields.DateTime("Date", required=True, readonly=True)
+    user = fields.Many2One('res.user', "User", readonly=True)
+    party = fields.Many2One('party.party', "Party", required=True,
+        readonly=True, ondelete='RESTRICT')
+    document = fields.Reference("Document", selection=DOCUMENTS,
+        readonly=True)
+    operation = fields.Selection(OPERATIONS, "Operation", required=True,
+        readonly=True)
+    result = fields.Selection(CHECK_RESULTS, "Result", required=True,
+        readonly=True,
+        help="Blocked: the operation was refused. "
+        "Failed: a check without operation found failures.")
+    codes = fields.Char("Rules", readonly=True,
+        help="The codes of the failed rules.")
+    failures = fields.Text("Failures", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+        cls.__access__.add('party')
+
+    def get_rec_name(self, name):
+        return f'{self.party.rec_name} {self.date:%Y-%m-%d %H:%M}'
+
+    @classmethod
+    def check_modification(cls, mode, checks, values=None, external=False):
+        super().check_modification(
+            mode, checks, values=values, external=external)
+        if mode in {'write', 'delete'} or external:
+            raise AccessError(gettext('qms_sales.msg_gate_check_immutable'))
+
+    @classmethod
+    def record(cls, documents, operation, failures):
+        """Record the check of each document in its party's file
+
+        A passed check is written with the operation; a blocked one once
+        its transaction has ended, so that the rollback of the refused
+        operation keeps the proof of the check."""
         pool = Pool()
-        Control = pool.get('quality.control')
-        missing = defaultdict(list)
-        for inspection in Control.get_inspections(
-                list(self.documents), 'pack'):
-            missing[inspection.origin].append(inspection.control)
-        return missing
+        Checker = pool.get('qms.checker')
+        transaction = Transaction()
+        if operation == 'check':
+            result = 'failed' if failures else 'passed'
+        else:
+            result = 'blocked' if failures else 'passed'
+        now = dt.datetime.now()
+        vlist = []
+        for document in documents:
+            party = document_party(document)
+            if not party:
+                continue
+            own = [f for f in failures if f.record == document]
+            vlist.append({
+                    'date': now,
+                    'user': transaction.user,
+                    'party': party.id,
+                    'document': str(document),
+                    'operation': operation,
+                    'result': result if own else 'passed',
+                    'codes': ' '.join(sorted({f.code for f in own})),
+                    'failures': Checker.format(own),
+                    })
+        if result == 'blocked':
+            transaction.atexit(cls._create_after,
+                transaction.database.name, transaction.user,
+                dict(transaction.context), vlist)
+        elif vlist:
+            with without_check_access():
+                cls.create(vlist)
+
+    @classmethod
+    def _create_after(cls, database_name, user, context, vlist):
+        "Create the checks in a new transaction, for the records that exist"
+        try:
+            with Transaction(new=True).start(
+                    database_name, user, context=context):
+                pool = Pool()
+                Check = pool.get(cls.__name__)
+                Party = pool.get('party.party')
+                with without_check_access():
+                    parties = {p.id for p in Party.search([
+                                ('id', 'in', [v['party'] for v in vlist]),
+                                ], order=[])}
+                    vlist = [v for v in vlist if v['party'] in parties]
+                    for values in vlist:
+                        model, id_ = values['document'].split(',')
+                        if not pool.get(model).search(
+                                [('id', '=', int(id_))], order=[]):
+                            values['document'] = None
+                    if vlist:
+                        Check.create(vlist)
+        except Exception:
+            logger.exception("could not record the blocked check %s", vlist)
+
+
+class CheckResult(ModelView):
+    "Qualification Check"
+    __name__ = 'qms.gate.check.result'
+
+    documents = fields.Char("Documents", readonly=True)
+    result = fields.Selection([
+            ('passed', "Passed"),
+            ('failed', "Failed"),
+            ], "Result", readonly=True)
+    failures = fields.Text("Failures", readonly=True,
+        states={'invisible': Eval('result') != 'failed'})
+
+
+class CheckWizard(Wizard):
+    "Check Qualifications"
+    __name__ = 'qms.gate.check.wizard'
+    start = StateView('qms.gate.check.result',
+        'qms_sales.gate_check_result_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            ])
+
+    def default_start(self, fields):
+        "Run the rules of the next gated operations and record the check"
+        pool = Pool()
+        Checker = pool.get('qms.checker')
+        Check = pool.get('qms.gate.check')
+        documents = list(self.records)
+        failures = Checker.check(
+            documents, CHECK_OPERATIONS[self.model.__name__])
+        Check.record(documents, 'check', failures)
+        return {
+            'documents': ', '.join(d.rec_name for d in documents),
+            'result': 'failed' if failures else 'passed',
+            'failures': Checker.format(failures),
+            }

@@ -128,14 +128,9 @@ class Registration(ModelSQL, ModelView):
 
     def valid_on(self, date):
         "Return True if a device produced or sold on date is approved"
-        if self.revoked and (
-                not self.revoked_date or self.revoked_date <= date):
-            return False
-        if self.periods:
-            return any(p.covers(date) for p in self.periods)
-        return (self.issue_date <= date
-            and (self.expiration_date is None
-                or date <= self.expiration_date))
+        return valid_on(date, self.revoked, self.revoked_date,
+            self.issue_date, self.expiration_date,
+            [(p.start_date, p.end_date) for p in self.periods])
 
     @classmethod
     def on_modification(cls, mode, registrations, field_names=None):
@@ -296,6 +291,23 @@ class Registration(ModelSQL, ModelView):
         self.__class__.write([self], values)
 
 
+def covers(start_date, end_date, date):
+    return start_date <= date and (end_date is None or date <= end_date)
+
+
+def valid_on(date, revoked, revoked_date, issue_date, expiration_date,
+        periods):
+    """Return True if a device produced or sold on date is approved by a
+    registration: not revoked then, and date within one of the periods,
+    given as (start, end), or without periods between issue and expiration
+    (registration measures 2021, Art. 112)"""
+    if revoked and (not revoked_date or revoked_date <= date):
+        return False
+    if periods:
+        return any(covers(start, end, date) for start, end in periods)
+    return covers(issue_date, expiration_date, date)
+
+
 def validity_state(today, expiration_date, revoked, warning_days):
     "Return the validity state of a dated document on today"
     if revoked:
@@ -359,8 +371,7 @@ class RegistrationPeriod(ModelSQL, ModelView):
         cls._order.insert(0, ('start_date', 'ASC'))
 
     def covers(self, date):
-        return (self.start_date <= date
-            and (self.end_date is None or date <= self.end_date))
+        return covers(self.start_date, self.end_date, date)
 
     @classmethod
     def validate_fields(cls, periods, field_names):
