@@ -37,3 +37,11 @@ class OverrideError(AccessError):
 
 class ConcessionError(ValidationError):
     pass
+
+
+class ImplantableLotError(ValidationError):
+    pass
+
+
+class ImplantSerialError(UserError):
+    pass

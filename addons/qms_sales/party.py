@@ -1,6 +1,4 @@
 # This file is part of the QMS modules for Tryton.
-import datetime as dt
-
 from sql import Column, Null
 from sql.conditionals import Coalesce
 from stdnum.cn import uscc
@@ -9,8 +7,9 @@ from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction
 
+from .checker import CHECK_RESULTS
 from .exceptions import QualificationNumberError
 from .registration import (
     DEVICE_CLASSES, VALIDITY_STATES, validity_domain, validity_state)
@@ -52,30 +51,44 @@ class Party(metaclass=PoolMeta):
             help="The party has a verified and valid qualification, "
             "as the buyer file requires before the first sale."),
         'get_first_sale_checked')
-    last_check_date = fields.DateTime("Last Check Date", readonly=True)
-    last_check_user = fields.Many2One('res.user', "Last Check User",
-        readonly=True)
-    last_check_result = fields.Text("Last Check Result", readonly=True)
+    qualification_checks = fields.One2Many('qms.gate.check', 'party',
+        "Qualification Checks", readonly=True,
+        help="Every check of the party's documents by the qualification "
+        "gate, blocked ones included.")
+    last_check_date = fields.Function(fields.DateTime("Last Check Date"),
+        'get_last_check')
+    last_check_user = fields.Function(fields.Many2One(
+            'res.user', "Last Check User"), 'get_last_check')
+    last_check_result = fields.Function(fields.Selection(
+            [(None, "")] + CHECK_RESULTS, "Last Check Result"),
+        'get_last_check')
+    last_check_failures = fields.Function(fields.Text(
+            "Last Check Failures"), 'get_last_check')
 
     def get_first_sale_checked(self, name):
         return any(q.verified_by and q.state in {'valid', 'expiring'}
             for q in self.qualifications)
 
-    def record_check(self, result_text):
-        "Record in the buyer file the result of a qualification check"
-        with without_check_access():
-            self.__class__.write([self], {
-                    'last_check_date': dt.datetime.now(),
-                    'last_check_user': Transaction().user,
-                    'last_check_result': result_text,
-                    })
+    @classmethod
+    def get_last_check(cls, parties, names):
+        pool = Pool()
+        Check = pool.get('qms.gate.check')
+        result = {n: {p.id: None for p in parties} for n in names}
+        for party in parties:
+            checks = Check.search([('party', '=', party.id)], limit=1)
+            if checks:
+                check, = checks
+                for name in names:
+                    value = getattr(check, name[len('last_check_'):])
+                    if name == 'last_check_user' and value:
+                        value = value.id
+                    result[name][party.id] = value
+        return result
 
     @classmethod
     def copy(cls, parties, default=None):
         default = default.copy() if default is not None else {}
-        default.setdefault('last_check_date')
-        default.setdefault('last_check_user')
-        default.setdefault('last_check_result')
+        default.setdefault('qualification_checks')
         return super().copy(parties, default=default)
 
 

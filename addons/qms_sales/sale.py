@@ -68,6 +68,10 @@ class Sale(metaclass=PoolMeta):
                     'invisible': Eval('state') != 'quotation',
                     'depends': ['state'],
                     },
+                'check_qualifications': {
+                    'invisible': ~Eval('state').in_(['draft', 'quotation']),
+                    'depends': ['state'],
+                    },
                 })
 
     @classmethod
@@ -141,6 +145,11 @@ class Sale(metaclass=PoolMeta):
     @classmethod
     @ModelView.button_action('qms_sales.wizard_sale_override')
     def override(cls, sales):
+        pass
+
+    @classmethod
+    @ModelView.button_action('qms_sales.wizard_gate_check')
+    def check_qualifications(cls, sales):
         pass
 
     @classmethod

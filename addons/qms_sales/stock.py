@@ -1,8 +1,19 @@
 # This file is part of the QMS modules for Tryton.
+from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
 
+from .exceptions import ImplantSerialError
 from .sale import transition_allowed
+
+INSPECTION_STATES = [
+    ('none', "Not Required"),
+    ('pending', "Pending"),
+    ('failed', "Failed"),
+    ('passed', "Passed"),
+    ('conceded', "Released by Concession"),
+    ]
 
 
 class Lot(metaclass=PoolMeta):
@@ -14,9 +25,81 @@ class Lot(metaclass=PoolMeta):
         "Return True if the lot is under a sales stop (see qms_trace)"
         return False
 
+    @classmethod
+    def get_sales_stopped(cls, lots, date=None):
+        """Return the lots under a sales stop on date: the checker's hook,
+        to be overridden with one query for all the lots"""
+        return [l for l in lots if l.is_sales_stopped(date)]
 
-class ShipmentOut(metaclass=PoolMeta):
+
+class Move(metaclass=PoolMeta):
+    __name__ = 'stock.move'
+
+    @classmethod
+    @ModelView.button
+    def do(cls, moves):
+        super().do(moves)
+        for move in moves:
+            move.check_implant_serial()
+
+    def check_implant_serial(self):
+        "Check that an implant moves as one unit of its serial number"
+        if (self.product.implantable and self.lot
+                and self.internal_quantity
+                and self.internal_quantity != 1):
+            raise ImplantSerialError(gettext(
+                    'qms_sales.msg_implant_serial_quantity',
+                    move=self.rec_name,
+                    product=self.product.rec_name,
+                    lot=self.lot.rec_name,
+                    quantity=self.internal_quantity))
+
+
+class GatedShipmentMixin:
+    "A shipment the qualification gate checks"
+    __slots__ = ()
+
+    concessions = fields.One2Many('qms.concession', 'shipment',
+        "Concessions",
+        help="The documented releases of activities not completed.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._buttons.update({
+                'check_qualifications': {
+                    'invisible': Eval('state').in_(['done', 'cancelled']),
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    @ModelView.button_action('qms_sales.wizard_gate_check')
+    def check_qualifications(cls, shipments):
+        pass
+
+    @classmethod
+    def copy(cls, shipments, default=None):
+        default = default.copy() if default is not None else {}
+        default.setdefault('concessions')
+        return super().copy(shipments, default=default)
+
+
+class ShipmentOut(GatedShipmentMixin, metaclass=PoolMeta):
     __name__ = 'stock.shipment.out'
+
+    inspection_state = fields.Function(fields.Selection(
+            INSPECTION_STATES, "Pre-shipment Inspection",
+            help="Rule Q06: the shipment is done only when the quality "
+            "inspections passed or a concession was approved."),
+        'get_inspection_state')
+
+    @classmethod
+    def get_inspection_state(cls, shipments, name):
+        pool = Pool()
+        Checker = pool.get('qms.checker')
+        return {s.id: state for s, (state, _) in
+            Checker.inspection_states(shipments).items()}
 
     @classmethod
     @ModelView.button
@@ -35,7 +118,7 @@ class ShipmentOut(metaclass=PoolMeta):
         super().do(shipments)
 
 
-class ShipmentIn(metaclass=PoolMeta):
+class ShipmentIn(GatedShipmentMixin, metaclass=PoolMeta):
     __name__ = 'stock.shipment.in'
 
     @classmethod
