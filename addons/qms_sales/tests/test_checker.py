@@ -9,12 +9,15 @@ from decimal import Decimal
 from itertools import count
 from unittest.mock import patch
 
+from stdnum import ean
 from stdnum.cn import uscc
 
+from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     create_company, create_employee, set_company)
-from trytond.modules.qms_sales.exceptions import GateError, OverrideError
+from trytond.modules.qms_sales.exceptions import (
+    GateError, ImplantableLotError, ImplantSerialError, OverrideError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     RouteTestCase, activate_module, drop_db, with_transaction)
@@ -423,6 +426,40 @@ class QmsSalesGateTestCase(unittest.TestCase):
                 Override.delete([override])
 
     @with_transaction()
+    def test_override_q04_only(self):
+        "Test Q01, Q02 and Q05 have no override, not even a manager's"
+        pool = Pool()
+        Override = pool.get('qms.sales.override')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        Configuration = pool.get('qms.configuration')
+        with self.company() as company:
+            Configuration.write([Configuration(1)],
+                {'review_amount': Decimal('1')})
+            customer = create_customer(qualifications=[{'kind': 'business'}])
+            sale = create_sale(customer,
+                [create_product(), create_product(registration=None)],
+                quantity=10)
+            self.assertEqual(codes(self.check([sale], 'confirm')),
+                ['Q01', 'Q02', 'Q04', 'Q05'])
+            manager = User(login='manager', name="Manager",
+                companies=[company], company=company, groups=[
+                    ModelData.get_id('qms_sales', 'group_qms_sales_manager')])
+            manager.save()
+            with Transaction().set_user(manager.id):
+                for rule in ['Q01', 'Q02', 'Q03', 'Q05', 'Q06']:
+                    with self.subTest(rule=rule), \
+                            self.assertRaises(UserError):
+                        Override.create([{
+                                    'sale': sale.id, 'rule': rule,
+                                    'reason': "Urgent"}])
+                Override.create([{
+                            'sale': sale.id, 'rule': 'Q04',
+                            'reason': "Letter signed, scan pending"}])
+            self.assertEqual(codes(self.check([sale], 'confirm')),
+                ['Q01', 'Q02', 'Q05'])
+
+    @with_transaction()
     def test_q05_review(self):
         "Test Q05 contract review required, recorded and re-opened"
         pool = Pool()
@@ -522,7 +559,81 @@ class QmsSalesGateTestCase(unittest.TestCase):
             Sale.confirm([sale])
             self.assertIn(sale.state, {'confirmed', 'processing'})
 
-    def _shipment(self, customer, product, lot=None, state='draft'):
+            # both checks are in the buyer file, the last one first
+            confirmed, quoted = customer.qualification_checks
+            self.assertEqual(
+                [(c.operation, c.result, c.document, c.user.id)
+                    for c in [confirmed, quoted]],
+                [('confirm', 'passed', sale, Transaction().user),
+                    ('quote', 'passed', sale, Transaction().user)])
+            self.assertEqual(customer.last_check_result, 'passed')
+            self.assertEqual(customer.last_check_date, confirmed.date)
+            self.assertEqual(customer.last_check_user.id, Transaction().user)
+            self.assertFalse(customer.last_check_failures)
+
+    @with_transaction()
+    def test_check_immutable(self):
+        "Test a qualification check is neither changed nor deleted"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Check = pool.get('qms.gate.check')
+        with self.company():
+            customer = qualified_customer()
+            sale = create_sale(customer, [create_product()])
+            Sale.quote([sale])
+            check, = customer.qualification_checks
+            for method, args in [
+                    (Check.write, ([check], {'result': 'blocked'})),
+                    (Check.delete, ([check],)),
+                    ]:
+                with self.subTest(method=method.__name__), \
+                        self.assertRaises(AccessError):
+                    method(*args)
+
+    def _check_wizard(self, records):
+        "Run the Check Qualifications wizard and return its result"
+        pool = Pool()
+        Wizard = pool.get('qms.gate.check.wizard', type='wizard')
+        with Transaction().set_context(
+                active_model=records[0].__name__,
+                active_id=records[0].id,
+                active_ids=[r.id for r in records]):
+            session_id, _, _ = Wizard.create()
+            result = Wizard.execute(session_id, {}, 'start')
+            Wizard.delete(session_id)
+        return result['view']['defaults']
+
+    @with_transaction()
+    def test_check_wizard_sale(self):
+        "Test Check Qualifications shows every failure and changes nothing"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        with self.company():
+            customer = create_customer(qualifications=[{'kind': 'business'}])
+            sale = create_sale(customer, [create_product()])
+            result = self._check_wizard([sale])
+            self.assertEqual(result['result'], 'failed')
+            # the rules up to confirmation: Q01 and Q04 (no letter)
+            self.assertIn('[Q01]', result['failures'])
+            self.assertIn('[Q04]', result['failures'])
+            self.assertEqual(Sale(sale.id).state, 'draft')
+            check, = customer.qualification_checks
+            self.assertEqual(
+                (check.operation, check.result, check.codes),
+                ('check', 'failed', 'Q01 Q04'))
+            self.assertEqual(check.failures, result['failures'])
+
+            customer = qualified_customer("Qualified")
+            product = create_product()
+            authorize(self.employee, parties=[customer],
+                templates=[product.template])
+            sale = create_sale(customer, [product])
+            result = self._check_wizard([sale])
+            self.assertEqual(result['result'], 'passed')
+            self.assertFalse(result['failures'])
+
+    def _shipment(self, customer, products, lots=None):
+        "Create a customer shipment of one unit of each product and lot"
         pool = Pool()
         Shipment = pool.get('stock.shipment.out')
         Location = pool.get('stock.location')
@@ -533,6 +644,8 @@ class QmsSalesGateTestCase(unittest.TestCase):
             customer=customer, delivery_address=address,
             warehouse=warehouse, company=company)
         shipment.on_change_warehouse()
+        if not isinstance(products, list):
+            products, lots = [products], [lots]
         shipment.outgoing_moves = [{
                 'product': product,
                 'lot': lot,
@@ -543,7 +656,8 @@ class QmsSalesGateTestCase(unittest.TestCase):
                 'unit_price': Decimal('10'),
                 'currency': shipment.company.currency,
                 'company': company,
-                }]
+                } for product, lot in zip(products, lots or [None] * len(
+                    products))]
         shipment.save()
         return shipment
 
@@ -621,6 +735,8 @@ class QmsSalesGateTestCase(unittest.TestCase):
     def test_q06_inspection(self):
         "Test Q06 inspections must pass unless a concession is approved"
         pool = Pool()
+        Shipment = pool.get('stock.shipment.out')
+        Qualification = pool.get('party.qualification')
         Inspection = pool.get('quality.inspection')
         Control = pool.get('quality.control')
         Concession = pool.get('qms.concession')
@@ -629,12 +745,18 @@ class QmsSalesGateTestCase(unittest.TestCase):
             product = create_product()
             shipment = self._shipment(customer, product)
             self.assertEqual(self.check([shipment], 'do'), [])
+            self.assertEqual(shipment.inspection_state, 'none')
 
             control = Control(name="Pre-shipment", operations=[
                     'stock.shipment.out:pack'],
                 points=[{'name': 'ok', 'string': "OK", 'type_': 'boolean'}])
             control.save()
             self.assertEqual(codes(self.check([shipment], 'do')), ['Q06'])
+            self.assertEqual(shipment.inspection_state, 'pending')
+            result = self._check_wizard([shipment])
+            self.assertEqual(result['result'], 'failed')
+            self.assertIn('[Q06]', result['failures'])
+            self.assertIn(control.rec_name, result['failures'])
 
             inspection = Inspection(control=control, origin=shipment,
                 points={'ok': False})
@@ -644,6 +766,8 @@ class QmsSalesGateTestCase(unittest.TestCase):
             failures = self.check([shipment], 'do')
             self.assertEqual(codes(failures), ['Q06'])
             self.assertIn(inspection.rec_name, failures[0].message)
+            self.assertEqual(
+                Shipment(shipment.id).inspection_state, 'failed')
 
             concession = Concession(number='C1', shipment=shipment,
                 customer=customer, reason="Visual check only",
@@ -652,11 +776,28 @@ class QmsSalesGateTestCase(unittest.TestCase):
             self.assertEqual(codes(self.check([shipment], 'do')), ['Q06'])
             Concession.approve([concession])
             self.assertEqual(self.check([shipment], 'do'), [])
+            shipment = Shipment(shipment.id)
+            self.assertEqual(shipment.concessions, (concession,))
+            self.assertEqual(shipment.inspection_state, 'conceded')
+
+            # a concession releases Q06 only
+            Qualification.write(
+                [q for q in customer.qualifications
+                    if q.kind == 'operating'],
+                {'expiration_date': TODAY - dt.timedelta(days=1)})
+            self.assertEqual(codes(self.check([shipment], 'do')), ['Q01'])
+            Qualification.write(
+                [q for q in customer.qualifications
+                    if q.kind == 'operating'],
+                {'expiration_date': TODAY + YEAR,
+                    'verified_by': Transaction().user})
 
             Inspection.write([inspection], {'points': {'ok': True}})
             Inspection.pass_([inspection])
             Concession.cancel([concession])
             self.assertEqual(self.check([shipment], 'do'), [])
+            self.assertEqual(
+                Shipment(shipment.id).inspection_state, 'passed')
 
     @with_transaction()
     def test_concession_customer(self):
@@ -676,6 +817,7 @@ class QmsSalesGateTestCase(unittest.TestCase):
         "Test Q03 supplier qualification and registration on receipt"
         pool = Pool()
         Shipment = pool.get('stock.shipment.in')
+        Qualification = pool.get('party.qualification')
         Location = pool.get('stock.location')
         with self.company() as company:
             warehouse, = Location.search([('code', '=', 'WH')])
@@ -720,7 +862,88 @@ class QmsSalesGateTestCase(unittest.TestCase):
             received = shipment(supplier, product)
             with Transaction().set_context(_skip_warnings=True):
                 Shipment.receive([received])
-            self.assertIn(received.state, {'received', 'done'})
+            self.assertEqual(received.state, 'received')
+
+            # the licence lapses before the goods are put away
+            Qualification.write(
+                [q for q in supplier.qualifications
+                    if q.kind == 'production'],
+                {'expiration_date': TODAY - dt.timedelta(days=1)})
+            result = self._check_wizard([received])
+            self.assertEqual(result['result'], 'failed')
+            self.assertIn('[Q03]', result['failures'])
+            with self.assertRaises(GateError) as cm:
+                Shipment.do([received])
+            self.assertIn('[Q03]', cm.exception.message)
+            self.assertEqual(received.state, 'received')
+            self.assertEqual(
+                [(c.operation, c.result) for c in supplier.qualification_checks
+                    if c.document == received],
+                [('check', 'failed'), ('receive', 'passed')])
+
+    @with_transaction()
+    def test_implantable_serial(self):
+        "Test an implant is tracked by serial: lots required, one unit each"
+        pool = Pool()
+        Template = pool.get('product.template')
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        Lot = pool.get('stock.lot')
+        with self.company() as company, \
+                Transaction().set_context(_skip_warnings=True):
+            with self.assertRaises(ImplantableLotError):
+                create_product("Stent", implantable=True)
+            template = Template(implantable=True, lot_required=['customer'])
+            template.on_change_implantable()
+            self.assertEqual(sorted(template.lot_required),
+                ['customer', 'storage', 'supplier'])
+
+            product = create_product("Stent", implantable=True,
+                lot_required=['supplier', 'storage', 'customer'])
+            supplier, = Location.search([('code', '=', 'SUP')])
+            storage, = Location.search([('code', '=', 'STO')])
+            serials = Lot.create([
+                    {'number': f'SN{i}', 'product': product.id}
+                    for i in range(2)])
+
+            def move(quantity, lot):
+                move = Move(product=product, lot=lot, quantity=quantity,
+                    unit=product.default_uom, from_location=supplier,
+                    to_location=storage, company=company,
+                    unit_price=Decimal(5), currency=company.currency)
+                move.save()
+                return move
+            two = move(2, serials[0])
+            with self.assertRaises(ImplantSerialError) as cm:
+                Move.do([two])
+            self.assertIn('SN0', cm.exception.message)
+            with self.assertRaises(UserError):  # Tryton's lot required
+                Move.do([move(1, None)])
+            one = move(1, serials[1])
+            Move.do([one])
+            self.assertEqual(one.state, 'done')
+
+    @with_transaction()
+    def test_udi_di(self):
+        "Test the UDI-DI is the product's GTIN identifier"
+        pool = Pool()
+        Product = pool.get('product.product')
+        Identifier = pool.get('product.identifier')
+        with self.company():
+            product = create_product()
+            self.assertIsNone(product.udi_di)
+            gtin = '0690123456789'
+            gtin += ean.calc_check_digit(gtin)
+            Identifier.create([
+                    {'product': product.id, 'type': 'mpn', 'code': 'X-1'},
+                    {'product': product.id, 'type': 'ean', 'code': gtin},
+                    ])
+            product = Product(product.id)
+            self.assertEqual(product.udi_di, gtin)
+            self.assertEqual(product.template.udi_di, gtin)
+            self.assertEqual(Product.search([('udi_di', '=', gtin)]),
+                [product])
+            self.assertEqual(Product.search([('udi_di', '=', 'X-1')]), [])
 
     @with_transaction()
     def test_query_count(self):
@@ -743,6 +966,35 @@ class QmsSalesGateTestCase(unittest.TestCase):
                 with count_queries() as counter:
                     self.assertEqual(
                         Checker.check([Sale(sale.id)], 'confirm'), [])
+                counts.append(counter[0])
+            self.assertEqual(counts[0], counts[1])
+
+    @with_transaction()
+    def test_query_count_shipment(self):
+        "Test the delivery check's query count does not grow with the moves"
+        pool = Pool()
+        Checker = pool.get('qms.checker')
+        Shipment = pool.get('stock.shipment.out')
+        Control = pool.get('quality.control')
+        with self.company():
+            customer = qualified_customer()
+            products = [create_product(f"P{i}") for i in range(40)]
+            lots = [self._lot(p, TODAY - YEAR) for p in products]
+            small = self._shipment(customer, products[:4], lots[:4])
+            large = self._shipment(customer, products, lots)
+            Control(name="Pre-shipment", operations=[
+                    'stock.shipment.out:pack'],
+                points=[{'name': 'ok', 'string': "OK", 'type_': 'boolean'}],
+                ).save()
+            Checker.check([Shipment(small.id)], 'do')  # warm the caches
+
+            counts = []
+            for shipment in [small, large]:
+                Transaction().cache.clear()
+                with count_queries() as counter:
+                    self.assertEqual(codes(
+                            Checker.check([Shipment(shipment.id)], 'do')),
+                        ['Q06'])
                 counts.append(counter[0])
             self.assertEqual(counts[0], counts[1])
 
@@ -773,6 +1025,7 @@ class QmsSalesGateRPCTestCase(RouteTestCase):
                 templates=[product.template])
             sale = create_sale(customer, [product], salesperson=employee)
             cls.sale_id = sale.id
+            cls.customer_id = customer.id
             cls.company_id = company.id
 
     def call(self, client, method, *params, auth=None):
@@ -814,3 +1067,75 @@ class QmsSalesGateRPCTestCase(RouteTestCase):
         result = self.call(client, 'model.sale.sale.read',
             [self.sale_id], ['state'], context, auth=auth)
         self.assertEqual(result['result'][0]['state'], 'draft')
+
+    def login(self, client):
+        "Log in as admin, return the session and its context"
+        result = self.call(client, 'common.db.login',
+            'admin', {'password': self.password}, 'en')
+        user_id, session = result['result'][:2]
+        auth = f'admin:{user_id}:{session}'
+        context = self.call(client, 'model.res.user.get_preferences',
+            True, {}, auth=auth)['result']
+        return auth, context
+
+    def checks(self):
+        "Return the checks of the sale, read in a new transaction"
+        with Transaction().start(self.db_name, 0):
+            Check = Pool().get('qms.gate.check')
+            return [(c.operation, c.result, c.codes, c.party.id)
+                for c in Check.search([
+                        ('document', '=', f'sale.sale,{self.sale_id}')])]
+
+    def test_blocked_check_recorded_over_rpc(self):
+        "Test the check of a blocked quotation survives its rollback (RPC)"
+        client = self.client()
+        auth, context = self.login(client)
+        before = self.checks()
+        result = self.call(client, 'model.sale.sale.quote',
+            [self.sale_id], context, auth=auth)
+        self.assertIn('[Q01]', str(result['error']))
+
+        self.assertEqual(self.checks(), [
+                ('quote', 'blocked', 'Q01', self.customer_id)] + before)
+        result = self.call(client, 'model.party.party.read',
+            [self.customer_id], ['last_check_result', 'last_check_failures'],
+            context, auth=auth)['result'][0]
+        self.assertEqual(result['last_check_result'], 'blocked')
+        self.assertIn('[Q01]', result['last_check_failures'])
+
+        # the proof of the check cannot be forged or removed, even by admin
+        check_ids = self.call(client, 'model.qms.gate.check.search',
+            [('party', '=', self.customer_id)], 0, None, None, context,
+            auth=auth)['result']
+        for method, params in [
+                ('model.qms.gate.check.create', [[{
+                                'party': self.customer_id,
+                                'operation': 'quote', 'result': 'passed',
+                                'date': {'__class__': 'datetime',
+                                    'year': 2026, 'month': 1, 'day': 1,
+                                    'hour': 0, 'minute': 0, 'second': 0,
+                                    'microsecond': 0}}], context]),
+                ('model.qms.gate.check.write', [check_ids,
+                        {'result': 'passed'}, context]),
+                ('model.qms.gate.check.delete', [check_ids, context]),
+                ]:
+            with self.subTest(method=method):
+                result = self.call(client, method, *params, auth=auth)
+                self.assertIn('error', result)
+        self.assertEqual(self.checks(), [
+                ('quote', 'blocked', 'Q01', self.customer_id)] + before)
+
+    def test_blocked_check_recorded(self):
+        "Test the check of a blocked quotation survives its rollback"
+        before = self.checks()
+        with Transaction().start(self.db_name, 1) as transaction:
+            pool = Pool()
+            Sale = pool.get('sale.sale')
+            User = pool.get('res.user')
+            with transaction.set_context(
+                    User.get_preferences(context_only=True)):
+                with self.assertRaises(GateError):
+                    Sale.quote([Sale(self.sale_id)])
+            transaction.rollback()
+        self.assertEqual(self.checks(), [
+                ('quote', 'blocked', 'Q01', self.customer_id)] + before)
