@@ -505,6 +505,14 @@ class QmsSalesGateTestCase(unittest.TestCase):
             Sale.review([sale])
             Sale.quote([sale])
             self.assertTrue(sale.reviewed_by)
+            # amending the quotation re-opens the review
+            Line.write(list(sale.lines), {'quantity': 25})
+            self.assertIsNone(sale.reviewed_by)
+            self.assertEqual(codes(self.check([sale], 'confirm')), ['Q05'])
+            Sale.review([sale])
+            Sale.write([sale], {'non_standard_terms': True})
+            self.assertIsNone(sale.reviewed_by)
+            Sale.review([sale])
             Sale.draft([sale])
             self.assertIsNone(sale.reviewed_by)
 
@@ -700,6 +708,11 @@ class QmsSalesGateTestCase(unittest.TestCase):
             self.assertEqual(self.check([shipment], 'do'), [])
             shipment = self._shipment(customer, product)
             self.assertEqual(codes(self.check([shipment], 'do')), ['Q02'])
+            late = self._lot(product, TODAY)
+            shipment = self._shipment(customer, product, late)
+            failures = self.check([shipment], 'do')
+            self.assertEqual(codes(failures), ['Q02'])
+            self.assertIn(late.number, failures[0].message)
 
     @with_transaction()
     def test_q02_lot_sales_stop(self):
