@@ -273,6 +273,20 @@ class ShipmentOut(metaclass=PoolMeta):
     transport_conditions = fields.Char("Transport Conditions",
         help="E.g. cold chain 2-8 °C, printed on the delivery note.")
 
+    def _sync_move_key(self, move):
+        # the UDI scanned on the inventory move reaches the outgoing move
+        return super()._sync_move_key(move) + (('udi', move.udi),)
+
+
+class ShipmentIn(metaclass=PoolMeta):
+    __name__ = 'stock.shipment.in'
+
+    def _get_inventory_move(self, incoming_move):
+        move = super()._get_inventory_move(incoming_move)
+        if move and incoming_move.udi:
+            move.udi = incoming_move.udi
+        return move
+
 
 class DeliveryNote(CompanyReport):
     "Delivery Note (随货同行单)"
