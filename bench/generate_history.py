@@ -367,9 +367,14 @@ def main():
         busy = generate(pool, args)
         transaction.commit()
         print(f"busy lot id: {busy}")
-        if backend.name == 'postgresql':
-            cursor = transaction.connection.cursor()
-            cursor.execute('ANALYZE')
+    if backend.name == 'postgresql':
+        # as autovacuum would: statistics and the visibility map
+        database = backend.Database(args.db)
+        connection = database.get_connection(autocommit=True)
+        try:
+            connection.cursor().execute('VACUUM ANALYZE')
+        finally:
+            database.put_connection(connection)
     return 0
 
 

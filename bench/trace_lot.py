@@ -135,7 +135,11 @@ def main():
             f"{walk_up_ms:.0f} ms ({len(up_nodes)} nodes)")
         print(f"ratio walk / closure: downstream "
             f"{walk_down_ms / down_ms:.0f}x, upstream "
-            f"{walk_up_ms / up_ms:.0f}x")
+            f"{walk_up_ms / up_ms:.0f}x (target >= 1000x)")
+        print(f"distance to the floor: downstream "
+            f"+{down_ms - floor_ms:.2f} ms ({down_ms / floor_ms:.1f}x), "
+            f"upstream +{up_ms - floor_ms:.2f} ms; target <= 10 ms: "
+            f"{'met' if max(down_ms, up_ms) <= 10 else 'NOT met'}")
     return 0
 
 

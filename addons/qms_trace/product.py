@@ -50,6 +50,13 @@ class ProductIdentifier(metaclass=PoolMeta):
         if selection not in cls.type.selection:
             cls.type.selection.append(selection)
 
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('type') == 'gtin' and values.get('code'):
+            values['code'] = stdnum.ean.compact(values['code'])
+        return values
+
     @fields.depends('type', 'code')
     def on_change_with_code(self):
         if self.type == 'gtin' and self.code:

@@ -192,14 +192,12 @@ class Recall(Workflow, ModelSQL, ModelView):
                         recall=recall.rec_name))
         today = Date.today()
         cls.write(recalls, {'open_date': today})
-        stops, lines = [], []
-        for recall in recalls:
-            stops.extend(recall._get_stops())
-            lines.extend(recall._get_lines())
+        stops = [s for r in recalls for s in r._get_stops()]
         Stop.save(stops)
         Stop.stop(stops)
+        # the lines keep the context they are instantiated in to be saved
         with Transaction().set_context(**{RECALL_CONTEXT: True}):
-            Line.save(lines)
+            Line.save([l for r in recalls for l in r._get_lines()])
 
     def _get_stops(self):
         Stop = Pool().get('qms.sales.stop')
