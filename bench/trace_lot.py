@@ -26,13 +26,18 @@ from trytond.transaction import Transaction
 
 
 def timed(function, repeat):
-    "Return the median time in ms of function and its last result"
+    """Return the median time in ms of function and its last result; keep
+    the best time in BEST (the machine may be shared)"""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
         result = function()
         times.append((time.perf_counter() - start) * 1000)
+    BEST[function] = min(times)
     return statistics.median(times), result
+
+
+BEST = {}
 
 
 def walk(Trace, start, direction):
@@ -55,7 +60,7 @@ def main():
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--db', default='qms_bench')
     parser.add_argument('--lot', type=int)
-    parser.add_argument('--repeat', type=int, default=20)
+    parser.add_argument('--repeat', type=int, default=50)
     args = parser.parse_args()
 
     pool = Pool(args.db)
@@ -89,11 +94,13 @@ def main():
                 return cursor.fetchall()
             return run
 
+        down_query = fetch(Trace.downstream_query(lots))
+        up_query = fetch(Trace.upstream_query(lots))
         floor_ms, lot_moves = timed(floor, args.repeat)
-        down_ms, down_rows = timed(
-            fetch(Trace.downstream_query(lots)), args.repeat)
-        up_ms, up_rows = timed(
-            fetch(Trace.upstream_query(lots)), args.repeat)
+        down_ms, down_rows = timed(down_query, args.repeat)
+        up_ms, up_rows = timed(up_query, args.repeat)
+        best = {'floor': BEST[floor], 'down': BEST[down_query],
+            'up': BEST[up_query]}
         api_ms, customers = timed(
             lambda: Trace.downstream(lots), max(args.repeat // 4, 1))
         api_up_ms, receipts = timed(
@@ -118,12 +125,13 @@ def main():
 
         print(f"backend: {backend.name}, {total} moves, lot {lot_id} with "
             f"{len(lot_moves)} moves")
-        print(f"floor (index scan of the lot's moves): {floor_ms:.2f} ms")
+        print("times: median (best) of %d runs" % args.repeat)
+        print(f"floor (index scan of the lot's moves): {floor_ms:.2f} ms "
+            f"({best['floor']:.2f})")
         print(f"downstream closure, one recursive query: {down_ms:.2f} ms "
-            f"({len(down_rows)} customer moves), "
-            f"{down_ms / floor_ms:.1f}x the floor")
+            f"({best['down']:.2f}) for {len(down_rows)} customer moves")
         print(f"upstream closure, one recursive query: {up_ms:.2f} ms "
-            f"({len(up_rows)} receipts), {up_ms / floor_ms:.1f}x the floor")
+            f"({best['up']:.2f}) for {len(up_rows)} receipts")
         print(f"downstream API with records: {api_ms:.1f} ms "
             f"({len(customers)} customers, net of returns)")
         print(f"upstream API with records: {api_up_ms:.1f} ms "
@@ -137,8 +145,11 @@ def main():
             f"{walk_down_ms / down_ms:.0f}x, upstream "
             f"{walk_up_ms / up_ms:.0f}x (target >= 1000x)")
         print(f"distance to the floor: downstream "
-            f"+{down_ms - floor_ms:.2f} ms ({down_ms / floor_ms:.1f}x), "
-            f"upstream +{up_ms - floor_ms:.2f} ms; target <= 10 ms: "
+            f"+{down_ms - floor_ms:.2f} ms ({down_ms / floor_ms:.1f}x), best "
+            f"+{best['down'] - best['floor']:.2f} ms "
+            f"({best['down'] / best['floor']:.1f}x); upstream "
+            f"+{up_ms - floor_ms:.2f} ms ({up_ms / floor_ms:.1f}x)")
+        print(f"target <= 10 ms (median): "
             f"{'met' if max(down_ms, up_ms) <= 10 else 'NOT met'}")
     return 0
 
