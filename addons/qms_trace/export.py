@@ -19,6 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 from xlsxwriter.xmlwriter import XMLwriter
 
 from trytond.model import ModelView, fields
+from trytond.model.modelsql import convert_from
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -289,16 +290,28 @@ def to_bytes(sheets):
 
 
 def iter_table(Model, columns, where=None):
-    "Yield the rows of Model's table in batches of BATCH by id"
+    """Yield the rows of Model's table that the user may read (record
+    rules) in batches of BATCH by id"""
+    pool = Pool()
+    Rule = pool.get('ir.rule')
     table = Model.__table__()
+    tables = {None: (table, None)}
+    rule = None
+    rule_domain = Rule.domain_get(Model.__name__, mode='read')
+    if rule_domain:
+        tables, rule = Model.search_domain(
+            rule_domain, active_test=False, tables=tables)
+    from_ = convert_from(None, tables)
     cursor = Transaction().connection.cursor()
     last_id = 0
     sql_columns = [getattr(table, c) for c in columns]
     while True:
         condition = table.id > last_id
+        if rule is not None:
+            condition &= rule
         if where is not None:
             condition &= where(table)
-        cursor.execute(*table.select(table.id, *sql_columns,
+        cursor.execute(*from_.select(table.id, *sql_columns,
                 where=condition, order_by=[table.id.asc], limit=BATCH))
         rows = cursor.fetchall()
         if not rows:
@@ -422,7 +435,24 @@ class ExportRecordsStart(ModelView):
                 ()),
             ])
     date_to = fields.Date("To Date")
+    count = fields.Integer("Records", readonly=True,
+        help="The number of records the export will write.")
 
     @classmethod
     def default_kind(cls):
         return 'sales'
+
+    @fields.depends('kind', 'date_from', 'date_to')
+    def on_change_with_count(self):
+        pool = Pool()
+        if not self.kind:
+            return
+        Model = pool.get(
+            'qms.sales.record' if self.kind == 'sales'
+            else 'qms.purchase.record')
+        domain = []
+        if self.date_from:
+            domain.append(('date', '>=', self.date_from))
+        if self.date_to:
+            domain.append(('date', '<=', self.date_to))
+        return Model.search_count(domain)

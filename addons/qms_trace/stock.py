@@ -350,8 +350,10 @@ class Lot(metaclass=PoolMeta):
 
     @property
     def shelf_life_end(self):
-        "The date after which the lot may no longer be used"
-        return self.expiration_date or self.shelf_life_expiration_date
+        "The date after which the lot may no longer be sold or used"
+        dates = [d for d in [
+                self.expiration_date, self.shelf_life_expiration_date] if d]
+        return min(dates) if dates else None
 
 
 class ShelfLifeMove(metaclass=PoolMeta):
@@ -416,6 +418,14 @@ class ShelfLifeMove(metaclass=PoolMeta):
     def assign(cls, moves):
         cls.check_shelf_life(moves)
         super().assign(moves)
+
+    @property
+    def to_check_expiration(self):
+        # Tryton blocks lots past their shelf life date; a device must not
+        # leave past its expiry date (有效期) either
+        return super().to_check_expiration or bool(
+            self.lot and self.lot.expiration_date and self.effective_date
+            and self.effective_date > self.lot.expiration_date)
 
     @property
     def fefo(self):

@@ -17,7 +17,7 @@ from trytond.modules.qms_trace.record import retain_until
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     ModuleTestCase, RouteTestCase, with_transaction)
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from .tools import (
     TODAY, create_history, create_lot, create_party, create_product,
@@ -343,10 +343,44 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
             data, rows = Result.records(SalesRecord, SALES_COLUMNS,
                 date_from=TODAY - dt.timedelta(days=6))
             self.assertEqual(rows, 2)
+            Start = pool.get('qms.export.records.start')
+            self.assertEqual(Start(kind='sales').on_change_with_count(), 4)
+            self.assertEqual(Start(kind='sales',
+                    date_from=TODAY - dt.timedelta(days=6)
+                    ).on_change_with_count(), 2)
+            self.assertEqual(
+                Start(kind='purchase').on_change_with_count(), 1)
 
             data, rows = Result.records(PurchaseRecord, PURCHASE_COLUMNS)
             self.assertEqual(rows, 1)
             self.assertIn("Supplier", xlsx_text(data))
+
+    @with_transaction()
+    def test_export_records_company_rule(self):
+        "Test the export gives only the records of the user's companies"
+        pool = Pool()
+        SalesRecord = pool.get('qms.sales.record')
+        Result = pool.get('qms.export.result')
+        User = pool.get('res.user')
+        company = create_company()
+        other = create_company(name="Other Company")
+        with set_company(company):
+            create_history(company)
+        with set_company(other):
+            create_history(other)
+        user, = User.create([{
+                    'login': 'exporter',
+                    'name': "Exporter",
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    }])
+        self.assertEqual(SalesRecord.search_count([]), 8)
+        with Transaction().set_user(user.id), \
+                Transaction().set_context(User.get_preferences(
+                        context_only=True)), \
+                check_access():
+            _, rows = Result.records(SalesRecord, SALES_COLUMNS)
+        self.assertEqual(rows, 4)
 
     def test_xlsx_row_writer(self):
         "Test the row writer writes what xlsxwriter's per-cell API writes"

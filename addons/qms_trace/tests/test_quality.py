@@ -481,6 +481,40 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                 ShipmentOut.pick([shipment])
                 ShipmentOut.pack([shipment])
 
+    @with_transaction()
+    def test_expired_lot_blocked(self):
+        "Test Tryton's block of expired lots also covers the expiry date"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        User = pool.get('res.user')
+        from trytond.modules.stock_lot_sled.exceptions import (
+            LotExpiredError)
+        company = create_company()
+        with set_company(company):
+            product = create_product()
+            old = create_lot(product, 'OLD')
+            old.expiration_date = TODAY - dt.timedelta(days=1)
+            old.save()
+            fresh = create_lot(product, 'NEW')
+            loc = locations()
+            expired, valid = [
+                move(company, product, l, loc['storage'], loc['customer'],
+                    1, do=False) for l in [old, fresh]]
+            clerk, = User.create([{'login': 'clerk', 'name': "Clerk"}])
+            with Transaction().set_user(clerk.id):
+                with self.assertRaises(LotExpiredError):
+                    Move.check_expiration_dates([expired])
+                Move.check_expiration_dates([valid])
+
+                # Tryton's own shelf life date still blocks
+                fresh.shelf_life_expiration_date = (
+                    TODAY - dt.timedelta(days=1))
+                fresh.save()
+                with self.assertRaises(LotExpiredError):
+                    Move.check_expiration_dates([Move(valid.id)])
+            self.assertEqual(
+                fresh.shelf_life_end, TODAY - dt.timedelta(days=1))
+
     def _scan(self, shipment, code):
         Scan = Pool().get('qms.udi.scan', type='wizard')
         with Transaction().set_context(
