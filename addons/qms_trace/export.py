@@ -72,6 +72,8 @@ class StreamWorksheet(Worksheet):
                 "write_rows needs constant_memory and default_date_format")
         if not rows:
             return 0
+        if first_row + len(rows) > self.xls_rowmax:
+            raise ValueError("a worksheet holds %d rows" % self.xls_rowmax)
         # flush the row pending in xlsxwriter's table (the header)
         self._write_single_row(first_row)
         date_style = ' s="%d"' % self.default_date_format._get_xf_index()
@@ -244,26 +246,44 @@ _KNOWN = set(_CONVERTERS) | {str, bool, int, type(None)}
 
 def write_xlsx(file, sheets):
     """Write sheets, a list of (name, header, rows), to file as xlsx in
-    constant memory and return the number of rows written"""
+    constant memory and return the number of rows written; rows beyond
+    what a worksheet holds go on to sheets named "name (2)", "name (3)"..."""
     workbook = xlsxwriter.Workbook(file, {
             'constant_memory': True,
             'tmpdir': tempfile.gettempdir(),
             'default_date_format': 'yyyy-mm-dd',
             })
     bold = workbook.add_format({'bold': True})
-    count = 0
-    for name, header, rows in sheets:
+
+    def add_sheet(name, header):
         sheet = workbook.add_worksheet(
             name[:31], worksheet_class=StreamWorksheet)
         sheet.write_row(0, 0, header, bold)
         sheet.freeze_panes(1, 0)
-        row = 1
+        return sheet
+
+    count = 0
+    for name, header, rows in sheets:
+        sheet, part, row = add_sheet(name, header), 1, 1
         for batch in _batches(rows):
-            row += sheet.write_rows(row, batch)
-            count += len(batch)
-            logger.info("exported %d rows of %s", row - 1, name)
+            while batch:
+                limit = ROWS_PER_SHEET or sheet.xls_rowmax - 1
+                if row > limit:
+                    part += 1
+                    sheet = add_sheet(
+                        '%s (%d)' % (name[:24], part), header)
+                    row = 1
+                written = sheet.write_rows(row, batch[:limit - row + 1])
+                batch = batch[written:]
+                row += written
+                count += written
+            logger.info("exported %d rows of %s", count, name)
     workbook.close()
     return count
+
+
+# data rows per worksheet, None for as many as xlsx allows
+ROWS_PER_SHEET = None
 
 
 def _batches(rows):

@@ -6,6 +6,7 @@ import os
 import tempfile
 import zipfile
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
@@ -440,6 +441,28 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
             return value
         self.assertEqual(xlsx_rows(data),
             [header] + [[expected(v) for v in r] for r in rows])
+
+    def test_xlsx_rows_per_sheet(self):
+        "Test rows beyond what a worksheet holds go on to further sheets"
+        import openpyxl
+
+        from trytond.modules.qms_trace import export
+        rows = [[i, 'row %d' % i] for i in range(7)]
+        with tempfile.TemporaryDirectory() as directory, \
+                patch.object(export, 'ROWS_PER_SHEET', 3):
+            path = os.path.join(directory, 'parts.xlsx')
+            self.assertEqual(
+                export.write_xlsx(path, [('Records', ['n', 'text'], rows)]),
+                7)
+            workbook = openpyxl.load_workbook(path, read_only=True)
+            self.assertEqual(workbook.sheetnames,
+                ['Records', 'Records (2)', 'Records (3)'])
+            self.assertEqual(
+                [list(sheet.iter_rows(values_only=True))
+                    for sheet in workbook.worksheets],
+                [[('n', 'text')] + [tuple(r) for r in rows[i:i + 3]]
+                    for i in range(0, 7, 3)])
+            workbook.close()
 
     @with_transaction()
     def test_export_trace(self):
