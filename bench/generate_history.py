@@ -251,27 +251,40 @@ def generate(pool, args):
                 from_, to, lot_id, shipment, 'done', date, date,
                 Decimal('100'), currency, 0, now])
 
+    def deliver(lot_id, product, date, j):
+        customer = rnd.choice(customers)
+        day = date + dt.timedelta(days=1 + j % 300)
+        outs.append((customer, day))
+        add_move(lot_id, product, loc['storage'], loc['customer'], 1,
+            len(outs) - 1, day)
+        if rnd.random() < 0.02:
+            returns.append((customer, day + dt.timedelta(days=5)))
+            add_move(lot_id, product, loc['customer'], loc['storage'],
+                1, -len(returns), day + dt.timedelta(days=5))
+
+    # the busy lot is received first and delivered all along the history,
+    # so that its moves and shipments are spread over the tables as in a
+    # real database (not stored side by side)
     busy = lots[0]
+    busy_sent = 0
     for i, lot_id in enumerate(lots):
         product = lot_products[i]
         date = START + dt.timedelta(days=i % 1000)
-        deliveries = (args.busy_deliveries if lot_id == busy
-            else max(int(rnd.gauss(per_lot - 2, 2)), 0))
-        received = deliveries * 2 + 10
+        if lot_id == busy:
+            deliveries = 0
+            received = args.busy_deliveries * 2 + 10
+        else:
+            deliveries = max(round(rnd.gauss(per_lot - 2, 2)), 0)
+            received = deliveries * 2 + 10
         add_move(lot_id, product, loc['supplier'], loc['input'], received,
             f'stock.shipment.in,{shipments_in[i // 10]}', date)
         add_move(lot_id, product, loc['input'], loc['storage'], received,
             None, date)
         for j in range(deliveries):
-            customer = rnd.choice(customers)
-            day = date + dt.timedelta(days=1 + j % 300)
-            outs.append((customer, day))
-            add_move(lot_id, product, loc['storage'], loc['customer'], 1,
-                len(outs) - 1, day)
-            if rnd.random() < 0.02:
-                returns.append((customer, day + dt.timedelta(days=5)))
-                add_move(lot_id, product, loc['customer'], loc['storage'],
-                    1, -len(returns), day + dt.timedelta(days=5))
+            deliver(lot_id, product, date, j)
+        while busy_sent < (i + 1) * args.busy_deliveries // len(lots):
+            deliver(busy, lot_products[0], START, busy_sent)
+            busy_sent += 1
         if len(moves) >= BATCH * 5 or i == len(lots) - 1:
             n_moves += flush(cursor, moves, outs, returns, move,
                 move_columns, shipment_out, shipment_return, company, loc,
@@ -354,9 +367,14 @@ def main():
         busy = generate(pool, args)
         transaction.commit()
         print(f"busy lot id: {busy}")
-        if backend.name == 'postgresql':
-            cursor = transaction.connection.cursor()
-            cursor.execute('ANALYZE')
+    if backend.name == 'postgresql':
+        # as autovacuum would: statistics and the visibility map
+        database = backend.Database(args.db)
+        connection = database.get_connection(autocommit=True)
+        try:
+            connection.cursor().execute('VACUUM ANALYZE')
+        finally:
+            database.put_connection(connection)
     return 0
 
 

@@ -1,5 +1,10 @@
 # This file is part of the QMS modules for Tryton.
+import stdnum.ean
+import stdnum.exceptions
+
+from trytond.i18n import gettext
 from trytond.model import fields
+from trytond.modules.product.exceptions import InvalidIdentifierCode
 from trytond.pool import Pool, PoolMeta
 
 
@@ -25,3 +30,61 @@ class Product(metaclass=PoolMeta):
             Stop.stopping_domain(date) + [('product', '=', self.id)])
         return (any(s.covers() for s in stops)
             or super().is_sales_stopped(date=date))
+
+
+def gtin_variants(gtin):
+    """Return the codes under which a GTIN may be recorded: the GTIN-14 and,
+    when it starts with zeros, the GTIN-13, -12 and -8 it pads"""
+    gtin = gtin.zfill(14)
+    return [gtin[-n:] for n in (14, 13, 12, 8)
+        if not gtin[:-n].strip('0')]
+
+
+class ProductIdentifier(metaclass=PoolMeta):
+    __name__ = 'product.identifier'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        selection = ('gtin', "Global Trade Item Number")
+        if selection not in cls.type.selection:
+            cls.type.selection.append(selection)
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if values.get('type') == 'gtin' and values.get('code'):
+            values['code'] = stdnum.ean.compact(values['code'])
+        return values
+
+    @fields.depends('type', 'code')
+    def on_change_with_code(self):
+        if self.type == 'gtin' and self.code:
+            try:
+                return stdnum.ean.compact(self.code)
+            except stdnum.exceptions.ValidationError:
+                return self.code
+        return super().on_change_with_code()
+
+    @fields.depends('type', 'code', 'product')
+    def check_code(self):
+        if self.type == 'gtin':
+            # GTIN-8, -12, -13 and -14 share the EAN check digit
+            if not stdnum.ean.is_valid(self.code or ''):
+                product = (self.product.rec_name
+                    if self.product and self.product.id > 0 else '')
+                raise InvalidIdentifierCode(gettext(
+                        'product.msg_invalid_code',
+                        type=self.type_string,
+                        code=self.code,
+                        product=product))
+        else:
+            super().check_code()
+
+    @classmethod
+    def gtin_domain(cls, gtin):
+        "Return the domain of the identifiers that match the GTIN"
+        return [
+            ('type', 'in', ['gtin', 'ean']),
+            ('code', 'in', gtin_variants(gtin)),
+            ]

@@ -1,15 +1,19 @@
 # This file is part of the QMS modules for Tryton.
 import datetime as dt
-import io
 
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import RecallError
+from .export import to_bytes
+
+# The context key under which the recall creates its lines; RPC strips
+# private (_) keys so that no client can create a line.
+RECALL_CONTEXT = '_qms_recall_lines'
 
 LEVELS = [
     ('1', "Level I"),
@@ -188,13 +192,12 @@ class Recall(Workflow, ModelSQL, ModelView):
                         recall=recall.rec_name))
         today = Date.today()
         cls.write(recalls, {'open_date': today})
-        stops, lines = [], []
-        for recall in recalls:
-            stops.extend(recall._get_stops())
-            lines.extend(recall._get_lines())
+        stops = [s for r in recalls for s in r._get_stops()]
         Stop.save(stops)
         Stop.stop(stops)
-        Line.save(lines)
+        # the lines keep the context they are instantiated in to be saved
+        with Transaction().set_context(**{RECALL_CONTEXT: True}):
+            Line.save([l for r in recalls for l in r._get_lines()])
 
     def _get_stops(self):
         Stop = Pool().get('qms.sales.stop')
@@ -213,13 +216,8 @@ class Recall(Workflow, ModelSQL, ModelView):
         Trace = pool.get('qms.trace')
         deadline = self.open_date + dt.timedelta(
             days=Configuration(1).recall_days(self.level))
-        lines = []
-        for row in Trace.downstream(list(self.lots)):
-            line = Line(recall=self, deadline=deadline)
-            line.set_trace(row)
-            if line.delivered_quantity:
-                lines.append(line)
-        return lines
+        return Line.from_trace(
+            self, Trace.downstream(list(self.lots)), deadline)
 
     @classmethod
     @ModelView.button
@@ -256,43 +254,41 @@ class RecallLot(ModelSQL):
 class RecallLine(ModelSQL, ModelView):
     "Recall Line"
     __name__ = 'qms.recall.line'
+    _history = True
 
     _states = {
         'readonly': Eval('recall_state') != 'open',
         }
 
     recall = fields.Many2One(
-        'qms.recall', "Recall", required=True, ondelete='CASCADE',
+        'qms.recall', "Recall", required=True, ondelete='RESTRICT',
         readonly=True)
     recall_state = fields.Function(
         fields.Selection('get_recall_states', "Recall State"),
         'on_change_with_recall_state')
     customer = fields.Many2One(
-        'party.party', "Customer", required=True, readonly=True)
-    lot = fields.Many2One('stock.lot', "Lot", readonly=True)
-    product = fields.Many2One('product.product', "Product", readonly=True)
+        'party.party', "Customer", required=True, readonly=True,
+        ondelete='RESTRICT')
     contact = fields.Char("Contact", states=_states)
     phone = fields.Char("Phone", states=_states)
+    email = fields.Char("Email", states=_states)
     address = fields.Char("Address", states=_states)
+    lots = fields.One2Many(
+        'qms.recall.line.lot', 'line', "Lots", states=_states,
+        help="What the customer received of each recalled lot.")
     shipments = fields.Char("Shipments", readonly=True)
-    delivered_quantity = fields.Float("Delivered Quantity", readonly=True)
+    delivered_quantity = fields.Float("Delivered Quantity", readonly=True,
+        help="Net quantity the customer held when the recall was opened.")
     deadline = fields.Date("Notification Deadline", readonly=True)
     notified = fields.Boolean("Notified", readonly=True)
     notified_date = fields.Date("Notified on", readonly=True)
     notified_by = fields.Many2One('res.user', "Notified by", readonly=True)
-    acknowledged = fields.Boolean("Acknowledged", states=_states)
-    acknowledged_date = fields.Date(
-        "Acknowledged on", states={
-            'readonly': _states['readonly'],
-            'required': Bool(Eval('acknowledged')),
-            'invisible': ~Eval('acknowledged'),
-            })
-    returned_quantity = fields.Float(
-        "Returned Quantity", states=_states,
-        domain=['OR',
-            ('returned_quantity', '=', None),
-            ('returned_quantity', '>=', 0),
-            ])
+    acknowledged = fields.Boolean("Acknowledged", readonly=True)
+    acknowledged_date = fields.Date("Acknowledged on", readonly=True)
+    acknowledged_by = fields.Many2One(
+        'res.user', "Acknowledged by", readonly=True)
+    returned_quantity = fields.Function(
+        fields.Float("Returned Quantity"), 'get_returned_quantity')
     overdue = fields.Function(
         fields.Boolean("Overdue"), 'get_overdue', searcher='search_overdue')
 
@@ -303,11 +299,18 @@ class RecallLine(ModelSQL, ModelView):
         super().__setup__()
         cls._order = [('deadline', 'ASC'), ('id', 'ASC')]
         cls.__access__.add('recall')
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.recall, Index.Range())))
         cls._buttons.update({
                 'notify': {
                     'invisible': (Bool(Eval('notified'))
                         | (Eval('recall_state') != 'open')),
                     'depends': ['notified', 'recall_state'],
+                    },
+                'acknowledge': {
+                    'invisible': (Bool(Eval('acknowledged'))
+                        | (Eval('recall_state') != 'open')),
+                    'depends': ['acknowledged', 'recall_state'],
                     },
                 })
 
@@ -320,29 +323,54 @@ class RecallLine(ModelSQL, ModelView):
     def on_change_with_recall_state(self, name=None):
         return self.recall.state if self.recall else None
 
-    @fields.depends('acknowledged', 'acknowledged_date')
-    def on_change_acknowledged(self):
-        Date = Pool().get('ir.date')
-        if self.acknowledged and not self.acknowledged_date:
-            self.acknowledged_date = Date.today()
-
-    def set_trace(self, row):
-        "Fill the line from a row of qms.trace downstream"
-        self.customer = row['customer']
-        self.lot = row['lot']
-        self.product = row['product']
-        self.delivered_quantity = row['quantity']
-        address = row.get('address')
-        self.contact = (
-            address.party_name if address and address.party_name
-            else self.customer.rec_name)
-        self.address = (row.get('contact') or '').replace('\n', ', ')
-        self.phone = row.get('phone')
-        self.shipments = ', '.join(
-            s.rec_name for s in row.get('shipments') or [] if s)
+    @classmethod
+    def from_trace(cls, recall, rows, deadline):
+        """Return the lines of recall, one per customer, from the rows of
+        qms.trace downstream"""
+        pool = Pool()
+        LineLot = pool.get('qms.recall.line.lot')
+        customers = {}
+        for row in rows:
+            if row['quantity'] <= 0:
+                continue
+            customers.setdefault(row['customer'], []).append(row)
+        lines = []
+        for customer, rows in customers.items():
+            line = cls(recall=recall, customer=customer, deadline=deadline)
+            line.lots = [LineLot.from_trace(r) for r in rows]
+            line.delivered_quantity = sum(r['quantity'] for r in rows)
+            last = max(rows, key=lambda r: r['last_date'])
+            address = last.get('address')
+            line.contact = (
+                address.party_name if address and address.party_name
+                else customer.rec_name)
+            line.address = (last.get('contact') or '').replace('\n', ', ')
+            line.phone = last.get('phone')
+            line.email = last.get('email')
+            line.shipments = ', '.join(dict.fromkeys(
+                    s.rec_name for r in rows for s in r['shipments'] if s))
+            lines.append(line)
+        return lines
 
     def get_rec_name(self, name):
         return '%s - %s' % (self.recall.rec_name, self.customer.rec_name)
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('recall.rec_name', operator, operand, *extra),
+            ('customer.rec_name', operator, operand, *extra),
+            ]
+
+    @classmethod
+    def get_returned_quantity(cls, lines, name):
+        return {l.id: sum(r.returned_quantity or 0 for r in l.lots)
+            for l in lines}
 
     def get_overdue(self, name):
         Date = Pool().get('ir.date')
@@ -368,18 +396,27 @@ class RecallLine(ModelSQL, ModelView):
         return domain
 
     @classmethod
-    def validate_fields(cls, lines, field_names):
-        super().validate_fields(lines, field_names)
-        if field_names & {'returned_quantity', 'delivered_quantity'}:
-            for line in lines:
-                if ((line.returned_quantity or 0)
-                        > (line.delivered_quantity or 0)):
-                    raise RecallError(gettext(
-                            'qms_trace.msg_recall_line_returned',
-                            recall=line.recall.rec_name,
-                            customer=line.customer.rec_name,
-                            returned=line.returned_quantity,
-                            delivered=line.delivered_quantity))
+    def check_modification(cls, mode, lines, values=None, external=False):
+        super().check_modification(
+            mode, lines, values=values, external=external)
+        check_line_modification(cls, mode, lines, lines, values, external, {
+                'contact', 'phone', 'email', 'address', 'lots'})
+        if mode == 'write':
+            for name in ['notified', 'acknowledged']:
+                if name in values and not values[name]:
+                    for line in lines:
+                        if getattr(line, name):
+                            raise RecallError(gettext(
+                                    'qms_trace.msg_recall_line_undo',
+                                    line=line.rec_name,
+                                    field=cls.__names__(name)['field']))
+
+    @classmethod
+    def copy(cls, lines, default=None):
+        if lines:
+            raise RecallError(gettext('qms_trace.msg_recall_line_create',
+                    recall=lines[0].recall.rec_name))
+        return super().copy(lines, default=default)
 
     @classmethod
     @ModelView.button
@@ -392,38 +429,197 @@ class RecallLine(ModelSQL, ModelView):
                 })
 
     @classmethod
+    @ModelView.button
+    def acknowledge(cls, lines):
+        Date = Pool().get('ir.date')
+        cls.write([l for l in lines if not l.acknowledged], {
+                'acknowledged': True,
+                'acknowledged_date': Date.today(),
+                'acknowledged_by': Transaction().user,
+                })
+
+    @classmethod
     def export_xlsx(cls, lines):
-        "Return the lines as xlsx bytes"
-        import xlsxwriter
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(
-            output, {'constant_memory': True, 'in_memory': True})
-        sheet = workbook.add_worksheet()
-        date_format = workbook.add_format({'num_format': 'yyyy-mm-dd'})
+        "Return the lines and their lots as xlsx bytes"
+        pool = Pool()
+        LineLot = pool.get('qms.recall.line.lot')
+        Result = pool.get('qms.export.result')
         columns = cls._xlsx_columns()
-        names = cls.fields_get([c for c in columns])
-        for col, name in enumerate(columns):
-            sheet.write(0, col, names[name]['string'])
-        for row, line in enumerate(lines, 1):
-            for col, name in enumerate(columns):
-                value = getattr(line, name)
-                if isinstance(value, ModelSQL):
-                    value = value.rec_name
-                if isinstance(value, dt.date):
-                    sheet.write_datetime(
-                        row, col, dt.datetime.combine(value, dt.time()),
-                        date_format)
-                elif value is not None:
-                    sheet.write(row, col, value)
-        workbook.close()
-        return output.getvalue()
+        lot_columns = LineLot._xlsx_columns()
+
+        def value(record, name):
+            value = getattr(record, name)
+            if isinstance(value, ModelSQL):
+                value = value.rec_name
+            return value
+
+        content, _ = to_bytes([
+                (cls.__names__()['model'],
+                    Result.header(cls, columns),
+                    ([value(l, n) for n in columns] for l in lines)),
+                (LineLot.__names__()['model'],
+                    Result.header(LineLot, lot_columns),
+                    ([value(r, n) for n in lot_columns]
+                        for l in lines for r in l.lots)),
+                ])
+        return content
 
     @classmethod
     def _xlsx_columns(cls):
-        return ['recall', 'customer', 'contact', 'phone', 'address',
-            'product', 'lot', 'delivered_quantity', 'shipments', 'deadline',
+        return ['recall', 'customer', 'contact', 'phone', 'email',
+            'address', 'delivered_quantity', 'shipments', 'deadline',
             'notified', 'notified_date', 'notified_by', 'acknowledged',
             'acknowledged_date', 'returned_quantity']
+
+
+class RecallLineLot(ModelSQL, ModelView):
+    "Recall Line Lot"
+    __name__ = 'qms.recall.line.lot'
+    _history = True
+
+    line = fields.Many2One(
+        'qms.recall.line', "Line", required=True, ondelete='RESTRICT',
+        readonly=True)
+    recall_state = fields.Function(
+        fields.Selection('get_recall_states', "Recall State"),
+        'on_change_with_recall_state')
+    lot = fields.Many2One(
+        'stock.lot', "Lot", required=True, readonly=True,
+        ondelete='RESTRICT')
+    product = fields.Many2One(
+        'product.product', "Product", required=True, readonly=True,
+        ondelete='RESTRICT')
+    unit = fields.Many2One('product.uom', "Unit", readonly=True,
+        ondelete='RESTRICT')
+    delivered_quantity = fields.Float(
+        "Delivered Quantity", digits='unit', readonly=True,
+        help="Net quantity of the lot the customer held when the recall "
+        "was opened.")
+    first_date = fields.Date("First Delivery", readonly=True)
+    last_date = fields.Date("Last Delivery", readonly=True)
+    shipments = fields.Char("Shipments", readonly=True)
+    returned_quantity = fields.Float(
+        "Returned Quantity", digits='unit',
+        states={
+            'readonly': Eval('recall_state') != 'open',
+            },
+        domain=['OR',
+            ('returned_quantity', '=', None),
+            ('returned_quantity', '>=', 0),
+            ],
+        help="Quantity of the lot the customer sent back for the recall.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('line', 'ASC'), ('lot', 'ASC'), ('id', 'ASC')]
+        cls.__access__.add('line')
+        t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.line, Index.Range())))
+
+    @classmethod
+    def get_recall_states(cls):
+        Recall = Pool().get('qms.recall')
+        return Recall.fields_get(['state'])['state']['selection']
+
+    @fields.depends('line', '_parent_line.recall_state')
+    def on_change_with_recall_state(self, name=None):
+        return self.line.recall_state if self.line else None
+
+    @classmethod
+    def from_trace(cls, row):
+        "Return a lot row from a row of qms.trace downstream"
+        return cls(
+            lot=row['lot'], product=row['product'], unit=row['unit'],
+            delivered_quantity=row['quantity'],
+            first_date=row['first_date'], last_date=row['last_date'],
+            shipments=', '.join(
+                s.rec_name for s in row['shipments'] if s))
+
+    def get_rec_name(self, name):
+        return '%s - %s' % (self.line.rec_name, self.lot.rec_name)
+
+    @classmethod
+    def check_modification(cls, mode, rows, values=None, external=False):
+        super().check_modification(
+            mode, rows, values=values, external=external)
+        check_line_modification(cls, mode, rows, [r.line for r in rows],
+            values, external, {'returned_quantity'})
+        if mode == 'write' and 'returned_quantity' in values:
+            returned = values['returned_quantity'] or 0
+            for row in rows:
+                if returned < (row.returned_quantity or 0):
+                    raise RecallError(gettext(
+                            'qms_trace.msg_recall_line_returned_decrease',
+                            line=row.rec_name,
+                            recorded=row.returned_quantity,
+                            returned=returned))
+
+    @classmethod
+    def validate_fields(cls, rows, field_names):
+        super().validate_fields(rows, field_names)
+        if field_names & {'returned_quantity', 'delivered_quantity'}:
+            for row in rows:
+                if ((row.returned_quantity or 0)
+                        > (row.delivered_quantity or 0)):
+                    raise RecallError(gettext(
+                            'qms_trace.msg_recall_line_returned',
+                            recall=row.line.recall.rec_name,
+                            customer=row.line.customer.rec_name,
+                            lot=row.lot.rec_name,
+                            returned=row.returned_quantity,
+                            delivered=row.delivered_quantity))
+
+    @classmethod
+    def copy(cls, rows, default=None):
+        if rows:
+            raise RecallError(gettext('qms_trace.msg_recall_line_create',
+                    recall=rows[0].line.recall.rec_name))
+        return super().copy(rows, default=default)
+
+    @classmethod
+    def _xlsx_columns(cls):
+        return ['line', 'lot', 'product', 'delivered_quantity', 'unit',
+            'first_date', 'last_date', 'shipments', 'returned_quantity']
+
+
+PROGRESS_FIELDS = {
+    'notified', 'notified_date', 'notified_by',
+    'acknowledged', 'acknowledged_date', 'acknowledged_by',
+    }
+
+
+def check_line_modification(
+        Model, mode, records, lines, values, external, editable):
+    """Refuse to delete recall lines or their lot rows, to create them other
+    than by opening the recall, to write them once the recall is no longer
+    open and to write other fields than editable (or, from the buttons, the
+    notification and acknowledgement)"""
+    if not records:
+        return
+    if mode == 'delete':
+        raise RecallError(gettext('qms_trace.msg_recall_line_delete',
+                line=records[0].rec_name))
+    if mode == 'create':
+        if not Transaction().context.get(RECALL_CONTEXT):
+            raise RecallError(gettext('qms_trace.msg_recall_line_create',
+                    recall=lines[0].recall.rec_name))
+        return
+    allowed = set(editable)
+    if not external:
+        allowed |= PROGRESS_FIELDS
+    fixed = sorted(set(values) - allowed)
+    if fixed:
+        raise RecallError(gettext('qms_trace.msg_recall_line_fixed',
+                line=records[0].rec_name,
+                fields=', '.join(
+                    Model.__names__(f)['field'] if f in Model._fields else f
+                    for f in fixed)))
+    for line in lines:
+        if line.recall.state != 'open':
+            raise RecallError(gettext(
+                    'qms_trace.msg_recall_line_not_open',
+                    line=line.rec_name, recall=line.recall.rec_name))
 
 
 class RecallExport(Wizard):

@@ -2,6 +2,8 @@
 import datetime as dt
 from decimal import Decimal
 
+from sql import Null
+
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.modules.company import CompanyReport
@@ -30,6 +32,12 @@ class Move(metaclass=PoolMeta):
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.lot, Index.Range())),
+                # covers the trace: the done moves of a lot are read from the
+                # index alone, not from heap pages spread over the table
+                Index(t, (t.lot, Index.Range()),
+                    include=[t.id, t.product, t.from_location, t.to_location,
+                        t.internal_quantity, t.effective_date, t.shipment],
+                    where=(t.state == 'done') & (t.lot != Null)),
                 })
 
     @classmethod
@@ -273,6 +281,40 @@ class ShipmentOut(metaclass=PoolMeta):
     transport_conditions = fields.Char("Transport Conditions",
         help="E.g. cold chain 2-8 °C, printed on the delivery note.")
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # the trace reads the customer of each delivery from the index
+        cls._sql_indexes.add(Index(t, (t.id, Index.Range()),
+                include=[t.customer, t.delivery_address]))
+
+    def _sync_move_key(self, move):
+        # the UDI scanned on the inventory move reaches the outgoing move
+        return super()._sync_move_key(move) + (('udi', move.udi),)
+
+
+class ShipmentOutReturn(metaclass=PoolMeta):
+    __name__ = 'stock.shipment.out.return'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # the trace reads the customer of each return from the index
+        cls._sql_indexes.add(Index(t, (t.id, Index.Range()),
+                include=[t.customer, t.contact_address]))
+
+
+class ShipmentIn(metaclass=PoolMeta):
+    __name__ = 'stock.shipment.in'
+
+    def _get_inventory_move(self, incoming_move):
+        move = super()._get_inventory_move(incoming_move)
+        if move and incoming_move.udi:
+            move.udi = incoming_move.udi
+        return move
+
 
 class DeliveryNote(CompanyReport):
     "Delivery Note (随货同行单)"
@@ -308,8 +350,10 @@ class Lot(metaclass=PoolMeta):
 
     @property
     def shelf_life_end(self):
-        "The date after which the lot may no longer be used"
-        return self.expiration_date or self.shelf_life_expiration_date
+        "The date after which the lot may no longer be sold or used"
+        dates = [d for d in [
+                self.expiration_date, self.shelf_life_expiration_date] if d]
+        return min(dates) if dates else None
 
 
 class ShelfLifeMove(metaclass=PoolMeta):
@@ -374,6 +418,14 @@ class ShelfLifeMove(metaclass=PoolMeta):
     def assign(cls, moves):
         cls.check_shelf_life(moves)
         super().assign(moves)
+
+    @property
+    def to_check_expiration(self):
+        # Tryton blocks lots past their shelf life date; a device must not
+        # leave past its expiry date (有效期) either
+        return super().to_check_expiration or bool(
+            self.lot and self.lot.expiration_date and self.effective_date
+            and self.effective_date > self.lot.expiration_date)
 
     @property
     def fefo(self):

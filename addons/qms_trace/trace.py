@@ -96,19 +96,25 @@ class Trace(ModelView):
         shipment = ShipmentOut.__table__()
         return_ = ShipmentOutReturn.__table__()
         closure = cls._lot_closure(lot_ids, 'downstream')
-        shipment_id = Move.shipment.sql_id(move.shipment, Move)
         delivered = to_location.type == 'customer'
+        returned = from_location.type == 'customer'
+        # look a shipment up by primary key only for the moves it can hold
+        shipment_id = Move.shipment.sql_id(move.shipment, Move)
         query = (move
             .join(from_location,
                 condition=move.from_location == from_location.id)
             .join(to_location,
                 condition=move.to_location == to_location.id)
             .join(shipment, 'LEFT',
-                condition=move.shipment.like('stock.shipment.out,%')
-                & (shipment.id == shipment_id))
+                condition=shipment.id == Case(
+                    (delivered
+                        & move.shipment.like('stock.shipment.out,%'),
+                        shipment_id)))
             .join(return_, 'LEFT',
-                condition=move.shipment.like('stock.shipment.out.return,%')
-                & (return_.id == shipment_id))
+                condition=return_.id == Case(
+                    (returned
+                        & move.shipment.like('stock.shipment.out.return,%'),
+                        shipment_id)))
             .select(
                 move.id.as_('move'),
                 move.lot.as_('lot'),
@@ -123,8 +129,7 @@ class Trace(ModelView):
                 move.shipment.as_('shipment'),
                 where=move.lot.in_(closure.select(closure.lot))
                 & (move.state == 'done')
-                & ((to_location.type == 'customer')
-                    | (from_location.type == 'customer')),
+                & (delivered | returned),
                 with_=[closure]))
         return query
 
@@ -145,19 +150,24 @@ class Trace(ModelView):
         shipment = ShipmentIn.__table__()
         return_ = ShipmentInReturn.__table__()
         closure = cls._lot_closure(lot_ids, 'upstream')
-        shipment_id = Move.shipment.sql_id(move.shipment, Move)
         received = from_location.type == 'supplier'
+        returned = to_location.type == 'supplier'
+        shipment_id = Move.shipment.sql_id(move.shipment, Move)
         query = (move
             .join(from_location,
                 condition=move.from_location == from_location.id)
             .join(to_location,
                 condition=move.to_location == to_location.id)
             .join(shipment, 'LEFT',
-                condition=move.shipment.like('stock.shipment.in,%')
-                & (shipment.id == shipment_id))
+                condition=shipment.id == Case(
+                    (received
+                        & move.shipment.like('stock.shipment.in,%'),
+                        shipment_id)))
             .join(return_, 'LEFT',
-                condition=move.shipment.like('stock.shipment.in.return,%')
-                & (return_.id == shipment_id))
+                condition=return_.id == Case(
+                    (returned
+                        & move.shipment.like('stock.shipment.in.return,%'),
+                        shipment_id)))
             .select(
                 move.id.as_('move'),
                 move.lot.as_('lot'),
@@ -172,8 +182,7 @@ class Trace(ModelView):
                 move.shipment.as_('shipment'),
                 where=move.lot.in_(closure.select(closure.lot))
                 & (move.state == 'done')
-                & ((from_location.type == 'supplier')
-                    | (to_location.type == 'supplier')),
+                & (received | returned),
                 with_=[closure]))
         return query
 

@@ -192,18 +192,20 @@ class Scan(Wizard):
         return 'start'
 
     def get_product(self, gtin):
-        Product = Pool().get('product.product')
-        codes = [gtin[i:] for i in range(len(gtin) - 7)
-            if len(gtin[i:]) in {8, 12, 13, 14}]
+        "Return the product with a GTIN or EAN identifier equal to gtin"
+        pool = Pool()
+        Product = pool.get('product.product')
+        Identifier = pool.get('product.identifier')
         products = Product.search([
-                ('identifiers', 'where', [
-                        ('type', '=', 'ean'),
-                        ('code', 'in', codes),
-                        ]),
-                ], limit=1)
+                ('identifiers', 'where', Identifier.gtin_domain(gtin)),
+                ], limit=2)
         if not products:
             raise ScanError(gettext('qms_trace.msg_scan_no_product',
                     gtin=gtin))
+        if len(products) > 1:
+            raise ScanError(gettext('qms_trace.msg_scan_several_products',
+                    gtin=gtin, products=', '.join(
+                        p.rec_name for p in products)))
         return products[0]
 
     def get_lot(self, product, number, udi):

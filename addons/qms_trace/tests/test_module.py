@@ -2,8 +2,11 @@
 import base64
 import datetime as dt
 import io
+import os
+import tempfile
 import zipfile
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
@@ -15,7 +18,7 @@ from trytond.modules.qms_trace.record import retain_until
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     ModuleTestCase, RouteTestCase, with_transaction)
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from .tools import (
     TODAY, create_history, create_lot, create_party, create_product,
@@ -318,17 +321,148 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
 
             data, rows = Result.records(SalesRecord, SALES_COLUMNS)
             self.assertEqual(rows, 4)
-            sheet = xlsx_text(data)
-            self.assertIn("Customer A", sheet)
-            self.assertIn("Sale", sheet)
+            # read back: every value of every record, with its type
+            header, *cells = xlsx_rows(data)
+            self.assertEqual(
+                header, Result.header(SalesRecord, SALES_COLUMNS))
+            records = SalesRecord.search([], order=[('id', 'ASC')])
+            self.assertEqual(len(cells), len(records))
+            for record, row in zip(records, cells):
+                for name, cell in zip(SALES_COLUMNS, row):
+                    value = getattr(record, name)
+                    if isinstance(value, dt.date):
+                        self.assertIsInstance(cell, dt.datetime, msg=name)
+                        cell = cell.date()
+                    elif isinstance(value, (Decimal, float)):
+                        self.assertIsInstance(cell, (int, float), msg=name)
+                        value = float(value)
+                    elif value == '':
+                        value = None
+                    self.assertEqual(cell, value, msg=name)
+            self.assertIn("Customer A", [r[1] for r in cells])
 
             data, rows = Result.records(SalesRecord, SALES_COLUMNS,
                 date_from=TODAY - dt.timedelta(days=6))
             self.assertEqual(rows, 2)
+            Start = pool.get('qms.export.records.start')
+            self.assertEqual(Start(kind='sales').on_change_with_count(), 4)
+            self.assertEqual(Start(kind='sales',
+                    date_from=TODAY - dt.timedelta(days=6)
+                    ).on_change_with_count(), 2)
+            self.assertEqual(
+                Start(kind='purchase').on_change_with_count(), 1)
 
             data, rows = Result.records(PurchaseRecord, PURCHASE_COLUMNS)
             self.assertEqual(rows, 1)
             self.assertIn("Supplier", xlsx_text(data))
+
+    @with_transaction()
+    def test_export_records_company_rule(self):
+        "Test the export gives only the records of the user's companies"
+        pool = Pool()
+        SalesRecord = pool.get('qms.sales.record')
+        Result = pool.get('qms.export.result')
+        User = pool.get('res.user')
+        company = create_company()
+        other = create_company(name="Other Company")
+        with set_company(company):
+            create_history(company)
+        with set_company(other):
+            create_history(other)
+        user, = User.create([{
+                    'login': 'exporter',
+                    'name': "Exporter",
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    }])
+        self.assertEqual(SalesRecord.search_count([]), 8)
+        with Transaction().set_user(user.id), \
+                Transaction().set_context(User.get_preferences(
+                        context_only=True)), \
+                check_access():
+            _, rows = Result.records(SalesRecord, SALES_COLUMNS)
+        self.assertEqual(rows, 4)
+
+    def test_xlsx_row_writer(self):
+        "Test the row writer writes what xlsxwriter's per-cell API writes"
+        import xlsxwriter
+
+        from trytond.modules.qms_trace.export import write_xlsx
+        header = ['text', 'number', 'date', 'other']
+        rows = [
+            ['A & B <c> "q"', 1, dt.date(2026, 11, 30), True],
+            ['ctl\x01\x1f\r end', -2.5, dt.date(1900, 1, 15), None],
+            ['_x0041_ literal', Decimal('100.0000'), dt.date(1900, 3, 1),
+                dt.datetime(2026, 1, 2, 12, 30)],
+            [' lead', 10 ** 18, None, 'trail '],
+            ['multi\nline', 0.1, None, '\u3000医疗器械'],
+            ['x' * 40000, None, None, Decimal('-3.10')],
+            [None, None, None, 'plain'],
+            ]
+        with tempfile.TemporaryDirectory() as directory:
+            ours = os.path.join(directory, 'ours.xlsx')
+            theirs = os.path.join(directory, 'theirs.xlsx')
+            self.assertEqual(write_xlsx(ours, [('S', header, rows)]),
+                len(rows))
+            workbook = xlsxwriter.Workbook(theirs, {
+                    'constant_memory': True,
+                    'default_date_format': 'yyyy-mm-dd'})
+            bold = workbook.add_format({'bold': True})
+            sheet = workbook.add_worksheet('S')
+            sheet.write_row(0, 0, header, bold)
+            sheet.freeze_panes(1, 0)
+            for i, row in enumerate(rows, 1):
+                for j, value in enumerate(row):
+                    if value is None:
+                        continue
+                    elif isinstance(value, bool):
+                        sheet.write_boolean(i, j, value)
+                    elif isinstance(value, str):
+                        sheet.write_string(i, j, value)
+                    elif isinstance(value, (int, float, Decimal)):
+                        sheet.write_number(i, j, value)
+                    else:
+                        sheet.write_datetime(i, j, value)
+            workbook.close()
+            with open(ours, 'rb') as file:
+                data = file.read()
+            with open(theirs, 'rb') as file:
+                self.assertEqual(
+                    xlsx_text(data), xlsx_text(file.read()))
+
+        def expected(value):
+            if isinstance(value, str):
+                return value[:32767]
+            elif isinstance(value, Decimal):
+                return float(value)
+            elif (isinstance(value, dt.date)
+                    and not isinstance(value, dt.datetime)):
+                return dt.datetime.combine(value, dt.time())
+            return value
+        self.assertEqual(xlsx_rows(data),
+            [header] + [[expected(v) for v in r] for r in rows])
+
+    def test_xlsx_rows_per_sheet(self):
+        "Test rows beyond what a worksheet holds go on to further sheets"
+        import openpyxl
+
+        from trytond.modules.qms_trace import export
+        rows = [[i, 'row %d' % i] for i in range(7)]
+        with tempfile.TemporaryDirectory() as directory, \
+                patch.object(export, 'ROWS_PER_SHEET', 3):
+            path = os.path.join(directory, 'parts.xlsx')
+            self.assertEqual(
+                export.write_xlsx(path, [('Records', ['n', 'text'], rows)]),
+                7)
+            workbook = openpyxl.load_workbook(path, read_only=True)
+            self.assertEqual(workbook.sheetnames,
+                ['Records', 'Records (2)', 'Records (3)'])
+            self.assertEqual(
+                [list(sheet.iter_rows(values_only=True))
+                    for sheet in workbook.worksheets],
+                [[('n', 'text')] + [tuple(r) for r in rows[i:i + 3]]
+                    for i in range(0, 7, 3)])
+            workbook.close()
 
     @with_transaction()
     def test_export_trace(self):
@@ -380,6 +514,21 @@ def xlsx_text(data, sheet='sheet1'):
         return file.read(f'xl/worksheets/{sheet}.xml').decode()
 
 
+def xlsx_rows(data):
+    """Return the values of the first sheet of data read by openpyxl, with
+    the _xHHHH_ escapes of control characters undone as Excel does"""
+    import openpyxl
+    from openpyxl.utils.escape import unescape
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    sheet = workbook.worksheets[0]
+    result = []
+    for row in sheet.iter_rows(values_only=True):
+        result.append([unescape(v) if isinstance(v, str) else v
+                for v in row])
+    workbook.close()
+    return result
+
+
 class QmsTraceRouteTestCase(RouteTestCase):
     "Test QMS records over RPC"
     module = 'qms_trace'
@@ -397,7 +546,15 @@ class QmsTraceRouteTestCase(RouteTestCase):
                 'company': company.id,
                 })
         with set_company(company):
-            create_history(company)
+            history = create_history(company)
+            Recall = pool.get('qms.recall')
+            recall, = Recall.create([{
+                        'reference': 'R-RPC',
+                        'level': '1',
+                        'reason': "Seal defect",
+                        'lots': [('add', [history['lot'].id])],
+                        }])
+            Recall.open([recall])
 
     def rpc(self, client, method, *params, headers=None):
         response = client.post(f'/{self.db_name}/rpc/', json={
@@ -411,11 +568,7 @@ class QmsTraceRouteTestCase(RouteTestCase):
     def test_records_refused_over_rpc(self):
         "Test admin cannot create, write or delete records over RPC"
         client = self.client()
-        user_id, token, _ = self.rpc(client, 'common.db.login',
-            'admin', {'password': self.password}, 'en',
-            headers=[])['result']
-        self.headers = [('Authorization', 'Session ' + base64.b64encode(
-                    f'admin:{user_id}:{token}'.encode()).decode())]
+        self.login(client)
         for model in ['qms.sales.record', 'qms.purchase.record']:
             with self.subTest(model=model):
                 ids = self.rpc(
@@ -445,6 +598,84 @@ class QmsTraceRouteTestCase(RouteTestCase):
                 exported = self.rpc(client, f'model.{model}.export_data',
                     ids[:1], ['product_name', 'quantity'], {})['result']
                 self.assertEqual(exported, [["Stent", before[0]['quantity']]])
+
+    def login(self, client):
+        user_id, token, _ = self.rpc(client, 'common.db.login',
+            'admin', {'password': self.password}, 'en',
+            headers=[])['result']
+        self.headers = [('Authorization', 'Session ' + base64.b64encode(
+                    f'admin:{user_id}:{token}'.encode()).decode())]
+
+    def assertRefused(self, client, method, *params):
+        result = self.rpc(client, method, *params, {})
+        self.assertNotIn('result', result, msg=method)
+        self.assertEqual(result['error'][0], 'UserError', msg=method)
+        return result['error'][1][0]
+
+    def test_recall_lines_refused_over_rpc(self):
+        "Test admin cannot delete or rewrite recall lines over RPC"
+        client = self.client()
+        self.login(client)
+        line = 'model.qms.recall.line'
+        lot_row = 'model.qms.recall.line.lot'
+        fields = ['customer', 'delivered_quantity', 'deadline', 'notified',
+            'returned_quantity', 'lots']
+        recall_id, = self.rpc(client, 'model.qms.recall.search',
+            [('reference', '=', 'R-RPC')], {})['result']
+        ids = self.rpc(client, f'{line}.search', [], {})['result']
+        self.assertEqual(len(ids), 2)
+        before = self.rpc(client, f'{line}.read', ids, fields, {})['result']
+        row_ids = [i for l in before for i in l['lots']]
+        self.assertEqual(len(row_ids), 2)
+
+        # what the record allows: buttons and returned quantities
+        self.assertNotIn('error', self.rpc(
+                client, f'{line}.notify', ids[:1], {}))
+        self.assertNotIn('error', self.rpc(client, f'{lot_row}.write',
+                row_ids[:1], {'returned_quantity': 1}, {}))
+        self.assertNotIn('error', self.rpc(client, f'{line}.write',
+                ids[:1], {'phone': '+86 571 0000'}, {}))
+
+        for method, params in [
+                (f'{line}.delete', [ids[:1]]),
+                (f'{line}.write', [ids[:1], {'delivered_quantity': 0}]),
+                (f'{line}.write', [ids[:1], {'deadline': '2099-01-01'}]),
+                (f'{line}.write', [ids[:1], {'notified': False}]),
+                (f'{line}.write', [ids[1:], {'notified': True}]),
+                (f'{line}.create', [[{'recall': recall_id,
+                                'customer': before[0]['customer']}]]),
+                (f'{line}.copy', [ids[:1], {}]),
+                (f'{lot_row}.delete', [row_ids[:1]]),
+                (f'{lot_row}.write', [row_ids[:1], {'returned_quantity': 0}]),
+                (f'{lot_row}.write', [
+                        row_ids[:1], {'delivered_quantity': 0}]),
+                (f'{line}.write', [ids[:1], {
+                            'lots': [('delete', row_ids[:1])]}]),
+                ('model.qms.recall.write', [[recall_id], {
+                            'lines': [('write', ids[:1], {
+                                        'delivered_quantity': 0})]}]),
+                ('model.qms.recall.write', [[recall_id], {
+                            'lines': [('delete', ids[:1])]}]),
+                ]:
+            with self.subTest(method=method, params=params):
+                self.assertRefused(client, method, *params)
+
+        after = self.rpc(client, f'{line}.read', ids, fields, {})['result']
+        self.assertEqual(
+            [(a['delivered_quantity'], a['deadline'], a['customer'])
+                for a in after],
+            [(b['delivered_quantity'], b['deadline'], b['customer'])
+                for b in before])
+        self.assertEqual(
+            [(a['notified'], a['returned_quantity']) for a in after],
+            [(True, 1), (False, 0)])
+
+        # once closed, nothing changes any more
+        self.assertNotIn('error', self.rpc(
+                client, 'model.qms.recall.close', [recall_id], {}))
+        self.assertRefused(client, f'{line}.write', ids[1:], {'phone': '1'})
+        self.assertRefused(client, f'{lot_row}.write',
+            row_ids[1:], {'returned_quantity': 1})
 
 
 del ModuleTestCase, RouteTestCase

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 import unittest
 import zipfile
+from unittest.mock import patch
 from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
@@ -33,6 +34,12 @@ def gtin_check_digit(digits):
 
 def with_check_digit(digits):
     return digits + gtin_check_digit(digits)
+
+
+def scan_product(gtin):
+    "Return the product the scan wizard finds for gtin"
+    Scan = Pool().get('qms.udi.scan', type='wizard')
+    return Scan.get_product(None, gtin)
 
 
 class QmsTraceQualityTestCase(unittest.TestCase):
@@ -236,16 +243,25 @@ class QmsTraceQualityTestCase(unittest.TestCase):
         pool = Pool()
         Recall = pool.get('qms.recall')
         Line = pool.get('qms.recall.line')
+        LineLot = pool.get('qms.recall.line.lot')
+        from trytond.modules.qms_trace.exceptions import RecallError
         company = create_company()
         with set_company(company):
             history = create_history(company)
             lot = history['lot']
             customers = history['customers']
+            loc = locations()
+            lot2 = create_lot(history['product'], number='L2')
+            move(company, history['product'], lot2, loc['supplier'],
+                loc['storage'], 5, shipment=history['receipt'])
+            move(company, history['product'], lot2, loc['storage'],
+                loc['customer'], 1,
+                shipment=shipment_out(company, customers['A']))
             recall, = Recall.create([{
                         'reference': 'R-1',
                         'level': '1',
                         'reason': "Seal defect",
-                        'lots': [('add', [lot.id])],
+                        'lots': [('add', [lot.id, lot2.id])],
                         'notice': "Manufacturer notice",
                         }])
 
@@ -253,34 +269,68 @@ class QmsTraceQualityTestCase(unittest.TestCase):
 
             self.assertEqual(recall.state, 'open')
             self.assertTrue(lot.is_sales_stopped())
+            self.assertTrue(lot2.is_sales_stopped())
             stop, = recall.stops
             self.assertEqual(stop.state, 'active')
+            # one line per customer, B returned everything
             self.assertEqual(
                 [(l.customer, l.delivered_quantity) for l in recall.lines],
-                [(customers['A'], 3), (customers['C'], 4)])
+                [(customers['A'], 4), (customers['C'], 4)])
+            line_a, line_c = recall.lines
+            self.assertEqual(
+                [(r.lot, r.delivered_quantity) for r in line_a.lots],
+                [(lot, 3), (lot2, 1)])
+            self.assertEqual(
+                [(r.lot, r.delivered_quantity) for r in line_c.lots],
+                [(lot, 4)])
             for line in recall.lines:
                 self.assertEqual(
                     line.deadline, TODAY + dt.timedelta(days=1))
                 self.assertIn(line.customer.name, line.address)
                 self.assertEqual(line.phone, '+8657188880000')
+                self.assertTrue(line.shipments)
             self.assertEqual(recall.notified_rate, 0)
 
-            line_a, line_c = recall.lines
             Line.notify([line_a])
-            line_c.deadline = TODAY - dt.timedelta(days=1)
-            line_c.save()
-            line_a.returned_quantity = 3
-            line_a.save()
+            Line.acknowledge([line_a])
+            self.assertTrue(line_a.notified)
+            self.assertEqual(line_a.notified_date, TODAY)
+            self.assertEqual(line_a.acknowledged_date, TODAY)
+            LineLot.write([line_a.lots[0]], {'returned_quantity': 3})
             recall = Recall(recall.id)
             self.assertEqual(recall.notified_rate, 0.5)
-            self.assertAlmostEqual(recall.returned_rate, 3 / 7)
-            self.assertEqual(Line.search([('overdue', '=', True)]), [line_c])
-            self.assertEqual(Line.search([('overdue', '=', False)]), [line_a])
+            self.assertEqual(Line(line_a.id).returned_quantity, 3)
+            self.assertAlmostEqual(recall.returned_rate, 3 / 8)
+            self.assertEqual(Line.search([('overdue', '=', True)]), [])
+            with patch.object(pool.get('ir.date'), 'today',
+                    return_value=TODAY + dt.timedelta(days=2)):
+                self.assertEqual(
+                    Line.search([('overdue', '=', True)]), [line_c])
+                self.assertEqual(
+                    Line.search([('overdue', '=', False)]), [line_a])
 
-            from trytond.modules.qms_trace.exceptions import RecallError
-            line_a.returned_quantity = 4
+            # the record can only grow
+            for records, values in [
+                    ([line_a.lots[0]], {'returned_quantity': 4}),
+                    ([line_a.lots[0]], {'returned_quantity': 2}),
+                    ([line_a.lots[0]], {'delivered_quantity': 9}),
+                    ([line_a], {'notified': False}),
+                    ([line_a], {'deadline': TODAY + dt.timedelta(days=9)}),
+                    ([line_a], {'delivered_quantity': 9}),
+                    ]:
+                Model = LineLot if records[0] in line_a.lots else Line
+                with self.subTest(values=values), \
+                        self.assertRaises(RecallError):
+                    Model.write(records, values)
             with self.assertRaises(RecallError):
-                line_a.save()
+                Line.delete([line_c])
+            with self.assertRaises(RecallError):
+                LineLot.delete(list(line_c.lots))
+            with self.assertRaises(RecallError):
+                Line.create([{'recall': recall.id,
+                            'customer': customers['B'].id}])
+            with self.assertRaises(RecallError):
+                Line.copy([line_c])
 
             content = Line.export_xlsx(recall.lines)
             self.assertEqual(content[:2], b'PK')
@@ -295,6 +345,8 @@ class QmsTraceQualityTestCase(unittest.TestCase):
 
             Recall.cancel([recall])
             self.assertFalse(lot.is_sales_stopped())
+            with self.assertRaises(RecallError):
+                Line.write([line_c], {'phone': '110'})
 
     @with_transaction()
     def test_recall_deadline_configuration(self):
@@ -429,6 +481,40 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                 ShipmentOut.pick([shipment])
                 ShipmentOut.pack([shipment])
 
+    @with_transaction()
+    def test_expired_lot_blocked(self):
+        "Test Tryton's block of expired lots also covers the expiry date"
+        pool = Pool()
+        Move = pool.get('stock.move')
+        User = pool.get('res.user')
+        from trytond.modules.stock_lot_sled.exceptions import (
+            LotExpiredError)
+        company = create_company()
+        with set_company(company):
+            product = create_product()
+            old = create_lot(product, 'OLD')
+            old.expiration_date = TODAY - dt.timedelta(days=1)
+            old.save()
+            fresh = create_lot(product, 'NEW')
+            loc = locations()
+            expired, valid = [
+                move(company, product, l, loc['storage'], loc['customer'],
+                    1, do=False) for l in [old, fresh]]
+            clerk, = User.create([{'login': 'clerk', 'name': "Clerk"}])
+            with Transaction().set_user(clerk.id):
+                with self.assertRaises(LotExpiredError):
+                    Move.check_expiration_dates([expired])
+                Move.check_expiration_dates([valid])
+
+                # Tryton's own shelf life date still blocks
+                fresh.shelf_life_expiration_date = (
+                    TODAY - dt.timedelta(days=1))
+                fresh.save()
+                with self.assertRaises(LotExpiredError):
+                    Move.check_expiration_dates([Move(valid.id)])
+            self.assertEqual(
+                fresh.shelf_life_end, TODAY - dt.timedelta(days=1))
+
     def _scan(self, shipment, code):
         Scan = Pool().get('qms.udi.scan', type='wizard')
         with Transaction().set_context(
@@ -518,6 +604,76 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             self.assertEqual(inventory.lot, lot)
             self.assertEqual(inventory.quantity, 2)
             self.assertEqual(inventory.udi, '(01)04612345678903(10)LOT-9')
+
+    def test_gtin_variants(self):
+        "Test the codes a GTIN may be recorded under"
+        from trytond.modules.qms_trace.product import gtin_variants
+        self.assertEqual(gtin_variants('04612345678903'),
+            ['04612345678903', '4612345678903'])
+        self.assertEqual(gtin_variants('00036000291452'),
+            ['00036000291452', '0036000291452', '036000291452'])
+        self.assertEqual(gtin_variants('00000096385074'),
+            ['00000096385074', '0000096385074', '000096385074',
+                '96385074'])
+        # an indicator digit makes another trade item (e.g. a case)
+        self.assertEqual(gtin_variants('14612345678900'), ['14612345678900'])
+
+    @with_transaction()
+    def test_gtin_identifier(self):
+        "Test GTIN identifiers are validated and found by the scan"
+        pool = Pool()
+        Identifier = pool.get('product.identifier')
+        from trytond.modules.product.exceptions import InvalidIdentifierCode
+        from trytond.modules.qms_trace.exceptions import ScanError
+        company = create_company()
+        with set_company(company):
+            product = create_product()
+            case = create_product("Stent Case")
+            with self.assertRaises(InvalidIdentifierCode):
+                Identifier.create([{'product': product.id, 'type': 'gtin',
+                            'code': '04612345678904'}])
+            identifier, = Identifier.create([{'product': case.id,
+                        'type': 'gtin', 'code': '1461 2345 6789 00'}])
+            self.assertEqual(identifier.code, '14612345678900')
+            Identifier.create([
+                    {'product': product.id, 'type': 'gtin',
+                        'code': '4612345678903'},
+                    {'product': product.id, 'type': 'gtin',
+                        'code': '96385074'},
+                    ])
+            loc = locations()
+            lot = create_lot(product, 'LOT-1')
+            case_lot = create_lot(case, 'LOT-1')
+            self._stock(company, product, [(lot, 500)])
+            self._stock(company, case, [(case_lot, 500)])
+            customer = create_party("Hospital")
+            shipment = self._shipment(company, customer, product, 1)
+            Move = pool.get('stock.move')
+            Move.create([{
+                        'company': company.id, 'product': case.id,
+                        'unit': case.default_uom.id, 'quantity': 1,
+                        'from_location': loc['storage'].id,
+                        'to_location': loc['output'].id,
+                        'shipment': str(shipment),
+                        }])
+
+            # GTIN-14 with a leading zero finds the GTIN-13
+            self._scan(shipment, '0104612345678903' '10LOT-1')
+            # the case has its own GTIN-14
+            self._scan(shipment, '0114612345678900' '10LOT-1')
+            self.assertEqual(
+                sorted((m.product.name, m.lot.number)
+                    for m in shipment.inventory_moves),
+                [("Stent", 'LOT-1'), ("Stent Case", 'LOT-1')])
+            # GTIN-8 padded to 14 digits
+            self.assertEqual(scan_product('00000096385074'), product)
+            # an EAN identifier of the same item on another product
+            other = create_product("Other")
+            Identifier.create([{'product': other.id, 'type': 'ean',
+                        'code': '96385074'}])
+            with self.assertRaises(ScanError) as cm:
+                scan_product('00000096385074')
+            self.assertIn('Other', cm.exception.message)
 
     @with_transaction()
     def test_registers_render(self):
