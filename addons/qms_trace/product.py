@@ -23,13 +23,17 @@ class Product(metaclass=PoolMeta):
     device_specification = fields.Char("Device Specification",
         help="The specification (规格) of the device as registered.")
 
-    def is_sales_stopped(self, date=None):
-        "Return True if a sales stop covers the whole product on date"
+    @classmethod
+    def get_sales_stopped(cls, products, date=None):
+        "Return the products a sales stop covers whole on date"
         Stop = Pool().get('qms.sales.stop')
-        stops = Stop.search(
-            Stop.stopping_domain(date) + [('product', '=', self.id)])
-        return (any(s.covers() for s in stops)
-            or super().is_sales_stopped(date=date))
+        stopped = {s.product for s in Stop.search(
+                Stop.stopping_domain(date)
+                + [('product', 'in', [p.id for p in products])])
+            if s.covers()}
+        others = [p for p in products if p not in stopped]
+        stopped.update(super().get_sales_stopped(others, date=date))
+        return [p for p in products if p in stopped]
 
 
 def gtin_variants(gtin):

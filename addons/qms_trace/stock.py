@@ -339,14 +339,18 @@ class DeliveryNote(CompanyReport):
 class Lot(metaclass=PoolMeta):
     __name__ = 'stock.lot'
 
-    def is_sales_stopped(self, date=None):
-        "Return True if a sales stop covers the lot on date"
+    @classmethod
+    def get_sales_stopped(cls, lots, date=None):
+        "Return the lots a sales stop covers on date, in one search"
         Stop = Pool().get('qms.sales.stop')
-        stops = Stop.search(
-            Stop.stopping_domain(date)
-            + [('product', '=', self.product.id)])
-        return (any(s.covers(self) for s in stops)
-            or super().is_sales_stopped(date=date))
+        stops = Stop.search(Stop.stopping_domain(date) + [
+                ('product', 'in', list({l.product.id for l in lots})),
+                ])
+        stopped = {l for l in lots
+            if any(s.product == l.product and s.covers(l) for s in stops)}
+        others = [l for l in lots if l not in stopped]
+        stopped.update(super().get_sales_stopped(others, date=date))
+        return [l for l in lots if l in stopped]
 
     @property
     def shelf_life_end(self):
@@ -458,12 +462,12 @@ class ShelfLifeMove(metaclass=PoolMeta):
         lots = {l.id: l for l in Lot.browse(
                 {k[index] for k, _ in quantities if k[index] is not None})}
         date = self.planned_date or Pool().get('ir.date').today()
+        stopped = set(Lot.get_sales_stopped(list(lots.values()), date))
 
         def usable(item):
             lot = lots.get(item[0][index])
             return lot is None or (
-                not lot.is_sales_stopped(date)
-                and self.shelf_life_satisfied(lot))
+                lot not in stopped and self.shelf_life_satisfied(lot))
 
         def expiry(item):
             lot = lots.get(item[0][index])

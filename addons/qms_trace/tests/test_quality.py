@@ -238,6 +238,48 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             self.assertTrue(lot.is_sales_stopped())
 
     @with_transaction()
+    def test_sales_stop_batch(self):
+        "Test the stops of many lots and products are found in one search"
+        from trytond.modules.qms_sales.tests.test_checker import (
+            count_queries)
+        pool = Pool()
+        Stop = pool.get('qms.sales.stop')
+        Lot = pool.get('stock.lot')
+        Product = pool.get('product.product')
+        company = create_company()
+        with set_company(company):
+            products = [create_product(f"P{i}", registration=False)
+                for i in range(4)]
+            lots = [create_lot(p, f'L{i}-{j}')
+                for i, p in enumerate(products) for j in range(10)]
+            stops = Stop.create([{
+                        'product': products[0].id,
+                        'lots': [('add', [lots[0].id, lots[1].id])],
+                        'reason': "Sterility doubt",
+                        }, {
+                        'product': products[1].id,
+                        'reason': "Registration suspended",
+                        }])
+            Stop.stop(stops)
+            stopped = [lots[0], lots[1]] + lots[10:20]
+
+            counts = []
+            for some in [lots[:4] + lots[10:12], lots]:
+                Transaction().cache.clear()
+                some = Lot.browse(some)
+                with count_queries() as counter:
+                    self.assertEqual(Lot.get_sales_stopped(some),
+                        [l for l in some if l in stopped])
+                counts.append(counter[0])
+            self.assertEqual(counts[0], counts[1])
+            self.assertEqual(
+                Product.get_sales_stopped(Product.browse(products)),
+                [products[1]])
+            self.assertEqual(
+                Lot.get_sales_stopped(lots, TODAY - dt.timedelta(days=1)),
+                [])
+
+    @with_transaction()
     def test_recall_open_level1(self):
         "Test a level 1 recall opened today: deadline tomorrow, lot stopped"
         pool = Pool()
