@@ -13,8 +13,7 @@ from trytond.pool import Pool
 from trytond.report import Report
 
 from .provider import on_time_response, satisfaction_value
-
-COMPLAINT_TYPES = ['complaint', 'adverse_event']
+from .ticket import COMPLAINT_TYPES
 
 
 def month_of(field, column):

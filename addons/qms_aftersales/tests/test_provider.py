@@ -88,6 +88,44 @@ class ProviderTestCase(_DBTestCase):
             self.assertEqual(provider.provider_status, 'removed')
 
     @with_transaction()
+    def test_sanction_ladder_running_count(self):
+        "The year's running count climbs the ladder once per level"
+        pool = Pool()
+        Sanction = pool.get('qms.provider.sanction')
+        company = create_company()
+        with set_company(company):
+            provider, = create_providers(["Fix-It"])
+            statuses = []
+            for month in range(1, 10):
+                create_violations(provider, [dt.date(2026, month, 5)])
+                statuses.append(provider.provider_status)
+            sanctions = Sanction.search(
+                [('provider', '=', provider.id)], order=[('id', 'ASC')])
+            # one violation a month: a warning letter each month, and at
+            # 4, 6 and 8 violations in the year the next steps
+            self.assertEqual([s.level for s in sanctions], [
+                    'warning', 'warning', 'warning', 'rectification',
+                    'warning', 'stop_dispatch', 'warning', 'removal'])
+            self.assertEqual(
+                [s.cumulative_count for s in sanctions], list(range(1, 9)))
+            self.assertEqual(statuses, [
+                    'warned', 'warned', 'warned', 'rectification',
+                    'rectification', 'suspended', 'suspended', 'removed',
+                    'removed'])
+            # a new year starts counting again
+            other, = create_providers(["Other"])
+            create_violations(other, [
+                    dt.date(2025, 12, d) for d in [1, 2, 3]])
+            self.assertEqual(other.provider_status, 'suspended')
+            Sanction.apply_ladder(dt.date(2026, 1, 31))
+            create_violations(other, [dt.date(2026, 1, 5)])
+            self.assertEqual(
+                [s.level for s in Sanction.search(
+                        [('provider', '=', other.id)],
+                        order=[('id', 'ASC')])],
+                ['stop_dispatch', 'warning'])
+
+    @with_transaction()
     def test_dispatch(self):
         "Suspended and removed providers cannot be dispatched"
         pool = Pool()
@@ -209,6 +247,8 @@ class ProviderTestCase(_DBTestCase):
             wednesday = monday + dt.timedelta(days=2)
             on_time = create_ticket(store, wednesday, provider=provider.id)
             late = create_ticket(store, wednesday)
+            escalated = create_ticket(store, wednesday, type='complaint')
+            Ticket.escalate([escalated])
             create_ticket(store, monday + dt.timedelta(days=7))
             Ticket.write([on_time], {
                     'responded_at': on_time.response_deadline
@@ -227,10 +267,13 @@ class ProviderTestCase(_DBTestCase):
             self.assertEqual(report.store, store)
             self.assertEqual(report.week_start, monday)
             self.assertEqual(report.week_end, monday + dt.timedelta(days=6))
-            self.assertEqual(report.tickets, 2)
+            # the escalated complaint stays in the store's report
+            self.assertEqual(report.tickets, 3)
+            self.assertEqual(report.complaints, 1)
+            self.assertEqual(report.escalated, 1)
             self.assertEqual(report.responded_on_time, 1)
-            self.assertEqual(report.response_rate, 0.5)
-            self.assertEqual(report.resolution_rate, 0.5)
+            self.assertEqual(report.response_rate, 0.3333)
+            self.assertEqual(report.resolution_rate, 0.3333)
             self.assertEqual(report.callbacks, 1)
             self.assertEqual(report.satisfaction, 4)
             self.assertEqual(report.violations, 1)
