@@ -10,6 +10,8 @@ from trytond.model import (
     ChatMixin, MatchMixin, ModelSQL, ModelView, Workflow, fields,
     sequence_ordered)
 from trytond.model.exceptions import AccessError
+from trytond.modules.qms_trace import udi
+from trytond.modules.qms_trace.exceptions import UDIError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import (
@@ -476,14 +478,38 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
         Lot = pool.get('stock.lot')
         if not self.lookup:
             return
-        domain = [('number', '=', self.lookup.strip())]
-        if self.product:
-            domain.append(('product', '=', self.product.id))
+        number, product = self._read_lookup(self.lookup)
+        domain = [('number', '=', number)]
+        if product or self.product:
+            domain.append(('product', '=', (product or self.product).id))
         lots = Lot.search(domain, limit=1)
         if lots:
             self.lot, = lots
             self.on_change_lot()
         self.lookup = None
+
+    @classmethod
+    def _read_lookup(cls, value):
+        """Return the serial or lot number and the product of a scanned
+        GS1 UDI, or the value itself when it is not one"""
+        Product = Pool().get('product.product')
+        try:
+            scanned = udi.parse(value)
+        except UDIError:
+            return value.strip(), None
+        number = scanned.serial or scanned.lot
+        if not number:
+            return value.strip(), None
+        gtin = scanned.gtin
+        codes = [gtin[i:] for i in range(len(gtin) - 7)
+            if len(gtin[i:]) in {8, 12, 13, 14}]
+        products = Product.search([
+                ('identifiers', 'where', [
+                        ('type', '=', 'ean'),
+                        ('code', 'in', codes),
+                        ]),
+                ], limit=1)
+        return number, products[0] if products else None
 
     @fields.depends('lot', 'product', 'customer', 'sale', 'shipment')
     def on_change_lot(self):

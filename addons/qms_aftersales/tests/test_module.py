@@ -653,6 +653,7 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
         Ticket = pool.get('qms.ticket')
         Uom = pool.get('product.uom')
         Template = pool.get('product.template')
+        Product = pool.get('product.product')
         Lot = pool.get('stock.lot')
         Location = pool.get('stock.location')
         Move = pool.get('stock.move')
@@ -707,6 +708,20 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(ticket.product, product)
             self.assertEqual(ticket.sale, sale)
             self.assertEqual(ticket.shipment, shipment)
+            self.assertEqual(ticket.customer, customer)
+
+            # a scanned GS1 UDI: GTIN and serial
+            Product.write([product], {
+                    'identifiers': [('create', [{
+                                    'type': 'ean',
+                                    'code': '09506000134352',
+                                    }])],
+                    })
+            ticket = Ticket(handling_unit=units['store'])
+            ticket.lookup = ']d2010950600013435221SN-0042'
+            ticket.on_change_lookup()
+            self.assertEqual(ticket.lot, lot)
+            self.assertEqual(ticket.product, product)
             self.assertEqual(ticket.customer, customer)
 
             ticket = Ticket(handling_unit=units['store'])
