@@ -8,7 +8,7 @@ from zipfile import ZipFile
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.qms_aftersales.exceptions import (
-    DispatchError, NonconformityError)
+    DispatchError, InspectionError, NonconformityError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     DB_NAME, RouteTestCase, _DBTestCase, with_transaction)
@@ -362,6 +362,96 @@ class ProviderTestCase(_DBTestCase):
             self.assertEqual(nc.closed_date, today)
 
     @with_transaction()
+    def test_inspection(self):
+        "A mystery check from a checklist proposes a provider violation"
+        pool = Pool()
+        Checklist = pool.get('qms.service.checklist')
+        Inspection = pool.get('qms.service.inspection')
+        company = create_company()
+        with set_company(company):
+            _, region, store = create_units()
+            provider, = create_providers(["Fix-It"])
+            checklist, = Checklist.create([{
+                        'name': "Installation visit",
+                        'items': [('create', [
+                                    {'name': "Arrives on time"},
+                                    {'name': "Wears the uniform"},
+                                    {'name': "Cleans up"},
+                                    ])],
+                        }])
+            inspection = Inspection(
+                unit=store, provider=provider, date=dt.date(2026, 3, 4))
+            inspection.checklist = checklist
+            inspection.on_change_checklist()
+            self.assertEqual(
+                [l.item for l in inspection.lines],
+                ["Arrives on time", "Wears the uniform", "Cleans up"])
+            inspection.lines[1].passed = False
+            inspection.save()
+            self.assertEqual(inspection.score, 0.6667)
+
+            Inspection.do([inspection])
+            self.assertEqual(inspection.state, 'done')
+            violation = inspection.violation
+            self.assertEqual(violation.provider, provider)
+            self.assertEqual(violation.source, 'inspection')
+            self.assertEqual(violation.store, store)
+            self.assertEqual(violation.state, 'draft')
+            self.assertIn("Wears the uniform", violation.description)
+            self.assertNotIn("Cleans up", violation.description)
+            with self.assertRaises(AccessError):
+                Inspection.delete([inspection])
+
+            # all passed, or no provider: nothing proposed
+            passed, = Inspection.create([{
+                        'unit': store.id, 'provider': provider.id,
+                        'method': 'mutual', 'inspecting_unit': region.id,
+                        'lines': [('create', [{'item': "Clean counter"}])],
+                        }])
+            Inspection.do([passed])
+            self.assertIsNone(passed.violation)
+            empty, = Inspection.create([{'unit': store.id}])
+            with self.assertRaises(InspectionError):
+                Inspection.do([empty])
+
+    @with_transaction()
+    def test_satisfaction_survey(self):
+        "A survey needs every score and feeds the satisfaction figure"
+        pool = Pool()
+        Survey = pool.get('qms.satisfaction.survey')
+        Figure = pool.get('qms.figure.satisfaction')
+        company = create_company()
+        with set_company(company):
+            _, _, store = create_units()
+            ticket = create_ticket(store, dt.date(2026, 3, 2))
+            survey = Survey(ticket=ticket, date=dt.date(2026, 3, 5))
+            survey.on_change_ticket()
+            self.assertEqual(survey.unit, store)
+            survey.lines = [
+                {'question': q, 'score': s}
+                for q, s in [("Friendly", '5'), ("On time", None)]]
+            survey.save()
+            with self.assertRaises(InspectionError):
+                Survey.do([survey])
+            survey.lines[1].score = '3'
+            survey.lines = survey.lines
+            survey.save()
+            other, = Survey.create([{
+                        'unit': store.id, 'date': dt.date(2026, 3, 20),
+                        'lines': [('create', [
+                                    {'question': "Friendly", 'score': '2'},
+                                    ])],
+                        }])
+            Survey.do([survey, other])
+            self.assertEqual(survey.satisfaction, 4)
+
+            figure, = Figure.search([])
+            self.assertEqual(figure.month, dt.date(2026, 3, 1))
+            self.assertEqual(figure.unit, store)
+            self.assertEqual(figure.surveys, 2)
+            self.assertEqual(figure.satisfaction, 3)
+
+    @with_transaction()
     def test_figures(self):
         "The figures read the tickets and export to xlsx"
         pool = Pool()
@@ -382,12 +472,21 @@ class ProviderTestCase(_DBTestCase):
                         })
             create_violations(provider, [date])
             create_results(provider, date, passed=1, failed=0)
+            Survey = pool.get('qms.satisfaction.survey')
+            survey, = Survey.create([{
+                        'unit': store.id, 'date': date,
+                        'lines': [('create', [
+                                    {'question': "Friendly", 'score': '4'},
+                                    ])],
+                        }])
+            Survey.do([survey])
             expected = {
                 'qms.figure.sla': ('tickets', 1),
                 'qms.figure.complaint': ('complaints', 1),
                 'qms.figure.provider': ('violations', 1),
                 'qms.figure.staff': ('response_hours', 2),
                 'qms.training.pass_rate': ('rate', 1),
+                'qms.figure.satisfaction': ('satisfaction', 4),
                 }
             for model, (name, value) in expected.items():
                 Model = pool.get(model)
