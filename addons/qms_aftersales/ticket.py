@@ -786,6 +786,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
                 ])
         for ticket in tickets:
             if (not ticket.responded_at
+                    and ticket.tier_response_deadline
                     and ticket.tier_response_deadline < now):
                 cause, reason = 'response', gettext(
                     'qms_aftersales.msg_escalation_overdue',

@@ -146,6 +146,35 @@ class TicketRPCTestCase(RouteTestCase):
             self.assertEqual(ticket.state, 'in_progress')
             self.assertEqual(ticket.description, None)
 
+    def test_discussion(self):
+        "The discussion of a ticket is the business of those who read it"
+        ticket_id, _ = self.create()
+        resource = 'qms.ticket,%s' % ticket_id
+        client = self.client()
+        store = self.login(client, 'store')
+        self.call(client, store, 'model.qms.ticket.escalate', [ticket_id])
+        # the store reports on its escalated ticket
+        result = self.call(client, store, 'model.ir.chat.channel.post',
+            resource, "Customer compensated, report sent to HQ")
+        self.assertNotIn('error', result)
+
+        other = self.login(client, 'store2')
+        for method, args in [
+                ('get', [resource]),
+                ('post', [resource, "Hello"]),
+                ]:
+            result = self.call(
+                client, other, 'model.ir.chat.channel.' + method, *args)
+            self.assertIn(
+                "Tickets handled or received by the user's service units",
+                result['error'][1][0], msg=method)
+        region = self.login(client, 'region')
+        result = self.call(
+            client, region, 'model.ir.chat.channel.get', resource)
+        self.assertEqual(
+            [m['content'] for m in result['result']],
+            ["Customer compensated, report sent to HQ"])
+
     def test_workflow_fields(self):
         "Users cannot set the fields of the ticket workflow directly"
         ticket_id, _ = self.create()
