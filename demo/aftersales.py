@@ -137,6 +137,12 @@ def _tickets(units):
         channel='email', type='repair', severity='high',
         description="监护仪血氧读数漂移。")
     tickets['in_progress'].click('start')
+    # started but not resolved within the 72 hours: the escalation task
+    # hands it to the region for its resolution
+    tickets['late'] = ticket('S-WY', pharmacy, meter, 80,
+        channel='store', type='repair',
+        description="血压计送修三天仍未修好。")
+    tickets['late'].click('start')
     tickets['resolved'] = ticket('S-WY', pharmacy, strips, 50,
         channel='portal', type='return',
         description="整盒试纸受潮，顾客要求退货。")
@@ -243,8 +249,51 @@ def load_providers(config):
                     passed=i < 2)
         session.save()
 
+    # dispatch the assigned installation to the first provider
+    Ticket = Model.get('qms.ticket')
+    for record in Ticket.find([
+                ('state', '=', 'assigned'), ('provider', '=', None)],
+            limit=1):
+        record.provider = providers[0]
+        record.technician = providers[0].technicians[0]
+        record.save()
+
+    _inspections(store, providers)
+
     if not Nonconformity.find([]):
         Nonconformity(
             title="安装后冷凝水渗漏", source='audit', date=today,
             description="回访发现多起安装后冷凝水渗漏",
             analysis_due=today + dt.timedelta(days=7)).save()
+
+
+def _inspections(store, providers):
+    "A mystery check of a store and a customer satisfaction survey"
+    Checklist = Model.get('qms.service.checklist')
+    Inspection = Model.get('qms.service.inspection')
+    Survey = Model.get('qms.satisfaction.survey')
+    if Checklist.find([]) or not store:
+        return
+    visit = Checklist(name="上门安装服务暗查表", kind='inspection')
+    for item in ["预约时间内到达", "着工装、佩戴工牌", "安装符合规范",
+            "完工清理现场", "收费明码标价"]:
+        visit.items.new(name=item)
+    visit.save()
+    questionnaire = Checklist(name="顾客满意度调查问卷", kind='survey')
+    for item in ["服务态度", "响应及时性", "维修质量", "总体评价"]:
+        questionnaire.items.new(name=item)
+    questionnaire.save()
+
+    inspection = Inspection(
+        unit=store, method='mystery', provider=providers[1],
+        checklist=visit)
+    inspection.lines[0].passed = False
+    inspection.lines[0].remarks = "迟到40分钟"
+    inspection.save()
+    inspection.click('do')
+
+    survey = Survey(unit=store, channel='phone', checklist=questionnaire)
+    for line, score in zip(survey.lines, ['5', '4', '4', '5']):
+        line.score = score
+    survey.save()
+    survey.click('do')

@@ -1,7 +1,22 @@
 # This file is part of the QMS modules for Tryton.
+import datetime as dt
+
+from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
-from trytond.pyson import Id
+from trytond.pyson import Eval, Id
+from trytond.tools import timezone as tz
+
+WEEKDAYS = [
+    ('0', "Monday"),
+    ('1', "Tuesday"),
+    ('2', "Wednesday"),
+    ('3', "Thursday"),
+    ('4', "Friday"),
+    ('5', "Saturday"),
+    ('6', "Sunday"),
+    ]
 
 
 def _positive(name):
@@ -31,6 +46,30 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         domain=_positive('escalation_hours'),
         help="Hours the next tier has to respond to an escalated ticket "
         "before it is escalated again.")
+    working_time = fields.Boolean(
+        "Working Time Only",
+        help="Count the SLA and escalation hours in working time only: "
+        "on the working days, between the start and the end of the "
+        "working day, in the time zone of the ticket's company.\n"
+        "Adverse event deadlines always count calendar time.")
+    working_days = fields.MultiSelection(
+        WEEKDAYS, "Working Days", sort=False,
+        states={
+            'invisible': ~Eval('working_time'),
+            'required': Eval('working_time', False),
+            })
+    working_day_start = fields.Time(
+        "Working Day Start",
+        states={
+            'invisible': ~Eval('working_time'),
+            'required': Eval('working_time', False),
+            })
+    working_day_end = fields.Time(
+        "Working Day End",
+        states={
+            'invisible': ~Eval('working_time'),
+            'required': Eval('working_time', False),
+            })
     escalate_severe = fields.Boolean(
         "Severe to HQ",
         help="Send severe tickets straight to HQ service management.")
@@ -77,6 +116,68 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_escalation_hours(cls):
         return 24
+
+    @classmethod
+    def default_working_time(cls):
+        return False
+
+    @classmethod
+    def default_working_days(cls):
+        return ['0', '1', '2', '3', '4']
+
+    @classmethod
+    def default_working_day_start(cls):
+        return dt.time(9)
+
+    @classmethod
+    def default_working_day_end(cls):
+        return dt.time(18)
+
+    @classmethod
+    def validate_fields(cls, configurations, field_names):
+        super().validate_fields(configurations, field_names)
+        cls.check_working_time(configurations, field_names)
+
+    @classmethod
+    def check_working_time(cls, configurations, field_names=None):
+        if field_names and not (field_names & {
+                    'working_time', 'working_days', 'working_day_start',
+                    'working_day_end'}):
+            return
+        for configuration in configurations:
+            if (configuration.working_time
+                    and configuration.working_day_start
+                    and configuration.working_day_end
+                    and (configuration.working_day_start
+                        >= configuration.working_day_end)):
+                raise ValidationError(gettext(
+                        'qms_aftersales.msg_working_day_hours',
+                        start=configuration.working_day_start,
+                        end=configuration.working_day_end))
+
+    def add_service_hours(self, start, hours, company=None):
+        """Return the UTC datetime that lies hours after start,
+        counting only working time if so configured"""
+        if not self.working_time:
+            return start + dt.timedelta(hours=hours)
+        zone = tz.get_tzinfo(company.timezone) if (
+            company and company.timezone) else tz.UTC
+        remaining = dt.timedelta(hours=hours)
+        start = start.replace(tzinfo=tz.UTC)
+        days = {int(d) for d in self.working_days}
+        day = start.astimezone(zone).date()
+        while True:
+            if day.weekday() in days:
+                opening = dt.datetime.combine(
+                    day, self.working_day_start, zone).astimezone(tz.UTC)
+                closing = dt.datetime.combine(
+                    day, self.working_day_end, zone).astimezone(tz.UTC)
+                begin = max(opening, start)
+                if begin < closing:
+                    if remaining <= closing - begin:
+                        return (begin + remaining).replace(tzinfo=None)
+                    remaining -= closing - begin
+            day += dt.timedelta(days=1)
 
     @classmethod
     def default_escalate_severe(cls):

@@ -20,3 +20,7 @@ class DispatchError(UserError):
 
 class NonconformityError(UserError):
     pass
+
+
+class InspectionError(UserError):
+    pass

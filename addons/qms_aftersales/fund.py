@@ -15,6 +15,7 @@ from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import FundClaimError
+from .ticket import field_strings
 
 RESPONSIBILITIES = [
     (None, ""),
@@ -22,13 +23,22 @@ RESPONSIBILITIES = [
     ('provider', "Service Provider"),
     ('employee', "Employee"),
     ]
+# set only by the workflow buttons
+WORKFLOW_FIELDS = {
+    'state', 'approved_by', 'approved_at', 'approval_unit', 'settled_date'}
+RESPONSIBILITY_FIELDS = {
+    'responsibility', 'responsible_party', 'responsible_employee'}
+# what users may still change once a claim left draft
+EDITABLE_FIELDS = {
+    'approved': RESPONSIBILITY_FIELDS | {'paid_date'},
+    'paid': RESPONSIBILITY_FIELDS,
+    }
 
 
 class FundClaim(Workflow, ModelSQL, ModelView):
     "After-Sales Fund Claim"
     __string__ = "After-Sales Fund Claim"
     __name__ = 'qms.fund.claim'
-    __access__ = {'ticket'}
 
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -102,10 +112,12 @@ class FundClaim(Workflow, ModelSQL, ModelView):
             ('written_off', "Written Off"),
             ('cancelled', "Cancelled"),
             ], "State", required=True, readonly=True, sort=False)
+    state_string = state.translated('state')
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('ticket')
         cls._order.insert(0, ('date', 'DESC'))
         cls._transitions |= {
             ('draft', 'approved'),
@@ -193,6 +205,68 @@ class FundClaim(Workflow, ModelSQL, ModelView):
                     raise AccessError(gettext(
                             'qms_aftersales.msg_claim_delete',
                             claim=claim.rec_name))
+        if not external:
+            return
+        if mode == 'create':
+            for claim in claims:
+                names = {n for n in WORKFLOW_FIELDS - {'state'}
+                    if getattr(claim, n)}
+                if claim.state != 'draft':
+                    names.add('state')
+                if names:
+                    raise AccessError(gettext(
+                            'qms_aftersales.msg_workflow_fields',
+                            record=claim.rec_name,
+                            fields=field_strings(cls, names)))
+        elif mode == 'write':
+            names = set(values) & WORKFLOW_FIELDS
+            for claim in claims:
+                if names:
+                    raise AccessError(gettext(
+                            'qms_aftersales.msg_workflow_fields',
+                            record=claim.rec_name,
+                            fields=field_strings(cls, names)))
+                if claim.state != 'draft':
+                    locked = set(values) - EDITABLE_FIELDS.get(
+                        claim.state, set())
+                    if locked:
+                        raise AccessError(gettext(
+                                'qms_aftersales.msg_claim_locked',
+                                claim=claim.rec_name,
+                                state=claim.state_string,
+                                fields=field_strings(cls, locked)))
+
+    @classmethod
+    def validate_fields(cls, claims, field_names):
+        super().validate_fields(claims, field_names)
+        cls.check_unit(claims, field_names)
+
+    @classmethod
+    def check_unit(cls, claims, field_names=None):
+        if field_names and not (field_names & {'unit', 'ticket'}):
+            return
+        for claim in claims:
+            if claim.state == 'draft':
+                claim._check_unit()
+
+    def get_ticket_units(self):
+        "Return the units that handle, handled or received the ticket"
+        units = {self.ticket.handling_unit}
+        if self.ticket.store:
+            units.add(self.ticket.store)
+        for escalation in self.ticket.escalations:
+            units.update([escalation.from_unit, escalation.to_unit])
+        return units
+
+    def _check_unit(self):
+        if self.unit not in self.get_ticket_units():
+            raise FundClaimError(gettext(
+                    'qms_aftersales.msg_claim_unit',
+                    claim=self.rec_name,
+                    unit=self.unit.rec_name,
+                    ticket=self.ticket.rec_name,
+                    units=', '.join(sorted(
+                            u.rec_name for u in self.get_ticket_units()))))
 
     def _unit_amount(self, unit):
         "Return the amount in the currency of the unit"
@@ -216,6 +290,7 @@ class FundClaim(Workflow, ModelSQL, ModelView):
         pool = Pool()
         User = pool.get('res.user')
         Lang = pool.get('ir.lang')
+        self._check_unit()
         if Transaction().user == 0:
             return
         unit = self.get_approval_unit()

@@ -1,5 +1,6 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import check_access
 
 
 class Rule(metaclass=PoolMeta):
@@ -38,3 +39,18 @@ class Cron(metaclass=PoolMeta):
                 ('qms.ticket|escalate_overdue',
                     "Escalate Overdue Service Tickets"),
                 ])
+
+
+class ChatChannel(metaclass=PoolMeta):
+    __name__ = 'ir.chat.channel'
+
+    @classmethod
+    def check_access(cls, resource):
+        "Keep the discussion of a ticket to those who may read the ticket"
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        super().check_access(resource)
+        model, id_ = str(resource).split(',')
+        if model == 'qms.ticket':
+            with check_access():
+                Rule.check(model, [int(id_)], 'read')

@@ -34,6 +34,17 @@ STATUS_RANKS = {
 NOT_DISPATCHABLE = {'suspended', 'removed'}
 
 
+def _cumulative_field(name, string, action):
+    return fields.Integer(
+        string,
+        domain=['OR',
+            (name, '=', None),
+            (name, '>', 0),
+            ],
+        help="Violations since the start of the year that %s.\n"
+        "Leave empty to count only the violations of the month." % action)
+
+
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     __name__ = 'qms.provider.configuration'
     __string__ = "Service Provider Configuration"
@@ -54,14 +65,20 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "Violations for Removal", required=True,
         domain=[('removal_violations', '>', 0)],
         help="Violations in a month that remove the provider.")
-    cumulative_removal_violations = fields.Integer(
-        "Cumulative Violations for Removal",
-        domain=['OR',
-            ('cumulative_removal_violations', '=', None),
-            ('cumulative_removal_violations', '>', 0),
-            ],
-        help="Violations since the start of the year that remove "
-        "the provider.\nLeave empty to count only monthly violations.")
+    cumulative_warning_violations = _cumulative_field(
+        'cumulative_warning_violations',
+        "Cumulative Violations for Warning Letter", "send a warning letter")
+    cumulative_rectification_violations = _cumulative_field(
+        'cumulative_rectification_violations',
+        "Cumulative Violations for Rectification",
+        "impose a rectification deadline")
+    cumulative_stop_dispatch_violations = _cumulative_field(
+        'cumulative_stop_dispatch_violations',
+        "Cumulative Violations for Stop Dispatch",
+        "stop dispatching to the provider")
+    cumulative_removal_violations = _cumulative_field(
+        'cumulative_removal_violations',
+        "Cumulative Violations for Removal", "remove the provider")
     rectification_days = fields.Integer(
         "Rectification Days", required=True,
         domain=[('rectification_days', '>', 0)],
@@ -88,6 +105,10 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         help="Consecutive quarters below the pass rate "
         "that suspend the provider.")
 
+    # The seed gives the steps of the ladder and says that both the
+    # violations of each month and their running count apply, but no
+    # numbers: one more violation a month for each step, and twice that
+    # over the year, are ours.
     @classmethod
     def default_warning_violations(cls):
         return 1
@@ -105,8 +126,20 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         return 4
 
     @classmethod
-    def default_cumulative_removal_violations(cls):
+    def default_cumulative_warning_violations(cls):
+        return 2
+
+    @classmethod
+    def default_cumulative_rectification_violations(cls):
+        return 4
+
+    @classmethod
+    def default_cumulative_stop_dispatch_violations(cls):
         return 6
+
+    @classmethod
+    def default_cumulative_removal_violations(cls):
+        return 8
 
     @classmethod
     def default_rectification_days(cls):
@@ -129,9 +162,12 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     def sanction_ladder(self):
         "Return the ladder as (level, monthly, cumulative) from the lowest"
         return [
-            ('warning', self.warning_violations, None),
-            ('rectification', self.rectification_violations, None),
-            ('stop_dispatch', self.stop_dispatch_violations, None),
+            ('warning', self.warning_violations,
+                self.cumulative_warning_violations),
+            ('rectification', self.rectification_violations,
+                self.cumulative_rectification_violations),
+            ('stop_dispatch', self.stop_dispatch_violations,
+                self.cumulative_stop_dispatch_violations),
             ('removal', self.removal_violations,
                 self.cumulative_removal_violations),
             ]
@@ -427,7 +463,7 @@ class Ticket(metaclass=PoolMeta):
                         'date': Date.today(),
                         'source': 'callback',
                         'ticket': ticket.id,
-                        'store': ticket.handling_unit.id,
+                        'store': ticket.store.id if ticket.store else None,
                         'description': gettext(
                             'qms_aftersales.msg_violation_callback',
                             ticket=ticket.rec_name,

@@ -13,8 +13,7 @@ from trytond.pool import Pool
 from trytond.report import Report
 
 from .provider import on_time_response, satisfaction_value
-
-COMPLAINT_TYPES = ['complaint', 'adverse_event']
+from .ticket import COMPLAINT_TYPES
 
 
 def month_of(field, column):
@@ -248,6 +247,36 @@ class StaffAppraisal(Figure):
 
     def get_resolution_rate(self, name):
         return rate(self.resolved, self.tickets)
+
+
+class Satisfaction(Figure):
+    __name__ = 'qms.figure.satisfaction'
+    __string__ = "Customer Satisfaction"
+    _xlsx_fields = ['month', 'unit', 'surveys', 'satisfaction']
+
+    month = fields.Date("Month")
+    unit = fields.Many2One('qms.service.unit', "Unit")
+    surveys = fields.Integer("Surveys")
+    satisfaction = fields.Float("Average Satisfaction", digits=(1, 2))
+
+    @classmethod
+    def table_query(cls):
+        Survey = Pool().get('qms.satisfaction.survey')
+        survey = Survey.__table__()
+        rows = survey.select(
+            survey.id.as_('id'),
+            month_of(cls.month, survey.date).as_('month'),
+            survey.unit.as_('unit'),
+            survey.satisfaction.as_('satisfaction'),
+            where=survey.state == 'done')
+        return rows.select(
+            Min(rows.id).as_('id'),
+            rows.month.as_('month'),
+            rows.unit.as_('unit'),
+            Count(rows.id).as_('surveys'),
+            cls.satisfaction.sql_cast(Avg(rows.satisfaction)).as_(
+                'satisfaction'),
+            group_by=[rows.month, rows.unit])
 
 
 class FigureXlsx(Report):

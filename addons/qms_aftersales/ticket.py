@@ -1,14 +1,21 @@
 # This file is part of the QMS modules for Tryton.
 import datetime as dt
 
+from sql import Literal, Null
+from sql.conditionals import Case, Coalesce
+
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, MatchMixin, ModelSQL, ModelView, Workflow, fields,
     sequence_ordered)
 from trytond.model.exceptions import AccessError
+from trytond.modules.qms_trace import udi
+from trytond.modules.qms_trace.exceptions import UDIError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
 
 from .exceptions import TicketError
 
@@ -42,6 +49,23 @@ ADVERSE_SERIOUSNESS = [
     ('other', "Other"),
     ]
 OPEN_STATES = ['new', 'assigned', 'in_progress']
+COMPLAINT_TYPES = ['complaint', 'adverse_event']
+# set by the workflow buttons, never directly by users
+WORKFLOW_FIELDS = {
+    'responded_at', 'resolved_at', 'closed_at', 'callback_done',
+    'callback_date', 'callback_by', 'forwarded_at', 'forwarded_by',
+    'forwarded_to'}
+# computed by the system, also when users create tickets
+COMPUTED_FIELDS = {
+    'store', 'response_deadline', 'resolution_deadline', 'adverse_deadline',
+    'tier_response_deadline', 'tier_resolution_deadline'}
+CALLBACK_FIELDS = {'satisfaction', 'callback_remarks'}
+
+
+def field_strings(Model, names):
+    definitions = Model.fields_get(list(names))
+    return ', '.join(
+        '"%s"' % definitions[n]['string'] for n in sorted(names))
 
 
 class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
@@ -147,9 +171,26 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
         'qms.service.unit', "Handling Unit", required=True, states=_states,
         help="The store, region or HQ service management "
         "that handles the ticket.")
-    response_deadline = fields.DateTime("Response Deadline", readonly=True)
+    store = fields.Many2One(
+        'qms.service.unit', "Store", readonly=True,
+        domain=[('kind', '=', 'store')],
+        help="The store that received the ticket or was first responsible "
+        "for it.\nIt keeps the ticket in its weekly report and may still "
+        "read it after an escalation.")
+    response_deadline = fields.DateTime(
+        "Response Deadline", readonly=True,
+        help="The response deadline of the SLA.")
     resolution_deadline = fields.DateTime(
-        "Resolution Deadline", readonly=True)
+        "Resolution Deadline", readonly=True,
+        help="The resolution deadline of the SLA.")
+    tier_response_deadline = fields.DateTime(
+        "Tier Response Deadline", readonly=True,
+        help="When the ticket escalates to the next tier "
+        "if the handling unit has not responded.")
+    tier_resolution_deadline = fields.DateTime(
+        "Tier Resolution Deadline", readonly=True,
+        help="When the ticket escalates to the next tier "
+        "if the handling unit has not resolved it.")
     responded_at = fields.DateTime("Responded at", readonly=True)
     resolved_at = fields.DateTime("Resolved at", readonly=True)
     closed_at = fields.DateTime("Closed at", readonly=True)
@@ -221,6 +262,16 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
         states={
             'invisible': Eval('type') != 'adverse_event',
             })
+    forwarded_to = fields.Many2One(
+        'party.party', "Forwarded to", readonly=True,
+        context={
+            'company': Eval('company', -1),
+            },
+        depends={'company'},
+        states={
+            'invisible': Eval('type') != 'adverse_event',
+            },
+        help="The registrant the suspected adverse event was forwarded to.")
     adverse_overdue = fields.Function(fields.Boolean(
             "Adverse Event Overdue",
             states={
@@ -322,6 +373,42 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
                 })
 
     @classmethod
+    def __register__(cls, module):
+        pool = Pool()
+        Unit = pool.get('qms.service.unit')
+        Escalation = pool.get('qms.ticket.escalation')
+        exist = backend.TableHandler.table_exist(cls._table)
+        table_h = cls.__table_handler__(module)
+        fill_store = exist and not table_h.column_exist('store')
+        fill_tiers = exist and not table_h.column_exist(
+            'tier_response_deadline')
+
+        super().__register__(module)
+
+        cursor = Transaction().connection.cursor()
+        table = cls.__table__()
+        # Migration from before the tier deadlines and the store
+        if fill_tiers:
+            cursor.execute(*table.update(
+                    [table.tier_response_deadline,
+                        table.tier_resolution_deadline],
+                    [table.response_deadline, table.resolution_deadline]))
+        if fill_store:
+            unit = Unit.__table__()
+            escalation = Escalation.__table__()
+            origin = escalation.select(
+                escalation.from_unit,
+                where=escalation.ticket == table.id,
+                order_by=[escalation.date.asc, escalation.id.asc],
+                limit=1)
+            cursor.execute(*table.update(
+                    [table.store], [Coalesce(origin, table.handling_unit)]))
+            cursor.execute(*table.update(
+                    [table.store], [Null],
+                    where=~table.store.in_(unit.select(
+                            unit.id, where=unit.kind == 'store'))))
+
+    @classmethod
     def default_company(cls):
         return Transaction().context.get('company')
 
@@ -391,14 +478,38 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
         Lot = pool.get('stock.lot')
         if not self.lookup:
             return
-        domain = [('number', '=', self.lookup.strip())]
-        if self.product:
-            domain.append(('product', '=', self.product.id))
+        number, product = self._read_lookup(self.lookup)
+        domain = [('number', '=', number)]
+        if product or self.product:
+            domain.append(('product', '=', (product or self.product).id))
         lots = Lot.search(domain, limit=1)
         if lots:
             self.lot, = lots
             self.on_change_lot()
         self.lookup = None
+
+    @classmethod
+    def _read_lookup(cls, value):
+        """Return the serial or lot number and the product of a scanned
+        GS1 UDI, or the value itself when it is not one"""
+        Product = Pool().get('product.product')
+        try:
+            scanned = udi.parse(value)
+        except UDIError:
+            return value.strip(), None
+        number = scanned.serial or scanned.lot
+        if not number:
+            return value.strip(), None
+        gtin = scanned.gtin
+        codes = [gtin[i:] for i in range(len(gtin) - 7)
+            if len(gtin[i:]) in {8, 12, 13, 14}]
+        products = Product.search([
+                ('identifiers', 'where', [
+                        ('type', '=', 'ean'),
+                        ('code', 'in', codes),
+                        ]),
+                ], limit=1)
+        return number, products[0] if products else None
 
     @fields.depends('lot', 'product', 'customer', 'sale', 'shipment')
     def on_change_lot(self):
@@ -469,7 +580,18 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
         values = super().preprocess_values(mode, values)
         if mode == 'create' and not values.get('number'):
             values['number'] = Configuration(1).ticket_sequence.get()
+        if mode == 'create':
+            values['store'] = cls._store_of(values.get('handling_unit'))
         return values
+
+    @classmethod
+    def _store_of(cls, unit_id):
+        "Return the id of the unit if it is a store"
+        Unit = Pool().get('qms.service.unit')
+        if unit_id is not None and unit_id >= 0:
+            unit = Unit(unit_id)
+            if unit.kind == 'store':
+                return unit.id
 
     @classmethod
     def create(cls, vlist):
@@ -482,11 +604,20 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
     def write(cls, *args):
         super().write(*args)
         actions = iter(args)
-        to_update = []
+        to_update, to_store = [], []
         for tickets, values in zip(actions, actions):
             if values.keys() & {
                     'type', 'severity', 'date', 'adverse_seriousness'}:
                 to_update.extend(tickets)
+            store = cls._store_of(values.get('handling_unit'))
+            if store:
+                # a ticket dispatched to a store becomes the store's
+                tickets = [t for t in cls.browse(tickets) if not t.store]
+                if tickets:
+                    to_store.extend((tickets, {'store': store}))
+        if to_store:
+            with without_check_access():
+                cls.write(*to_store)
         if to_update:
             to_update = cls.browse(to_update)
             cls.set_deadlines(to_update)
@@ -502,6 +633,25 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
                     raise AccessError(gettext(
                             'qms_aftersales.msg_ticket_delete',
                             ticket=ticket.rec_name))
+        if not external:
+            return
+        for ticket in tickets:
+            if mode == 'create':
+                names = {n for n in WORKFLOW_FIELDS if getattr(ticket, n)}
+                if ticket.state != 'new':
+                    names.add('state')
+            elif mode == 'write':
+                names = set(values) & (
+                    WORKFLOW_FIELDS | COMPUTED_FIELDS | {'state'})
+                if ticket.callback_done:
+                    names |= set(values) & CALLBACK_FIELDS
+            else:
+                names = set()
+            if names:
+                raise AccessError(gettext(
+                        'qms_aftersales.msg_workflow_fields',
+                        record=ticket.rec_name,
+                        fields=field_strings(cls, names)))
 
     @classmethod
     def copy(cls, tickets, default=None):
@@ -510,8 +660,10 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
                 'number', 'responded_at', 'resolved_at', 'closed_at',
                 'escalations', 'resolution', 'callback_date', 'callback_by',
                 'satisfaction', 'callback_remarks', 'complaint',
-                'forwarded_at', 'forwarded_by', 'response_deadline',
-                'resolution_deadline', 'adverse_deadline']:
+                'forwarded_at', 'forwarded_by', 'forwarded_to',
+                'response_deadline', 'resolution_deadline',
+                'tier_response_deadline', 'tier_resolution_deadline',
+                'adverse_deadline']:
             default.setdefault(name)
         default.setdefault('callback_done', False)
         return super().copy(tickets, default=default)
@@ -546,8 +698,8 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
                     dt.timedelta(days=config.adverse_other_days))
             adverse = self.date + delay
         return (
-            self.date + dt.timedelta(hours=response),
-            self.date + dt.timedelta(hours=resolution),
+            config.add_service_hours(self.date, response, self.company),
+            config.add_service_hours(self.date, resolution, self.company),
             adverse)
 
     @classmethod
@@ -558,14 +710,17 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
                 continue
             response, resolution, adverse = ticket.get_deadlines()
             values = {
+                'response_deadline': response,
                 'resolution_deadline': resolution,
                 'adverse_deadline': adverse,
                 }
-            if not ticket.responded_at and not ticket.escalations:
-                values['response_deadline'] = response
+            if not ticket.escalations:
+                values['tier_response_deadline'] = response
+                values['tier_resolution_deadline'] = resolution
             to_write.extend(([ticket], values))
         if to_write:
-            cls.write(*to_write)
+            with without_check_access():
+                cls.write(*to_write)
 
     @classmethod
     def escalate_severe(cls, tickets):
@@ -578,84 +733,117 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
             if (ticket.severity == 'severe'
                     and ticket.state in OPEN_STATES
                     and ticket.handling_unit.kind != 'hq'):
-                ticket._escalate(ticket.handling_unit.hq, gettext(
-                        'qms_aftersales.msg_escalation_severe'),
-                    automatic=True)
+                ticket._escalate(ticket.handling_unit.hq, 'severe', gettext(
+                        'qms_aftersales.msg_escalation_severe'))
 
-    def _escalate(self, unit, reason, automatic=False, now=None):
+    def _escalate(self, unit, cause, reason, now=None):
+        """Hand the ticket over to unit, giving it the configured hours
+        to respond and to resolve before the next escalation"""
         pool = Pool()
         Escalation = pool.get('qms.ticket.escalation')
         Configuration = pool.get('qms.aftersales.configuration')
         if now is None:
             now = dt.datetime.now()
         config = Configuration(1)
+        window = config.add_service_hours(
+            now, config.escalation_hours, self.company)
+        resolution = self.tier_resolution_deadline
+        # escalating is the system's act: the unit handing the ticket over
+        # may no longer write it
         with without_check_access():
             Escalation.create([{
                         'ticket': self.id,
                         'from_unit': self.handling_unit.id,
                         'to_unit': unit.id,
+                        'cause': cause,
                         'reason': reason,
                         'date': now,
-                        'automatic': automatic,
+                        'automatic': cause != 'manual',
                         }])
-        self.__class__.write([self], {
-                'handling_unit': unit.id,
-                'response_deadline': now + dt.timedelta(
-                    hours=config.escalation_hours),
-                })
+            self.__class__.write([self], {
+                    'handling_unit': unit.id,
+                    'tier_response_deadline': window,
+                    'tier_resolution_deadline': (
+                        max(resolution, window) if resolution else window),
+                    })
 
     @classmethod
     def escalate_overdue(cls, now=None):
-        "Escalate one tier up the tickets whose response deadline is passed"
+        """Escalate one tier up the open tickets whose handling unit missed
+        its response or resolution deadline"""
         if now is None:
             now = dt.datetime.now()
         tickets = cls.search([
-                ('state', 'in', ['new', 'assigned']),
-                ('responded_at', '=', None),
-                ('response_deadline', '<', now),
+                ('state', 'in', OPEN_STATES),
                 ('handling_unit.parent', '!=', None),
+                ['OR', [
+                        ('responded_at', '=', None),
+                        ('tier_response_deadline', '<', now),
+                        ], [
+                        ('resolved_at', '=', None),
+                        ('tier_resolution_deadline', '<', now),
+                        ]],
                 ])
         for ticket in tickets:
-            ticket._escalate(ticket.handling_unit.parent, gettext(
+            if (not ticket.responded_at
+                    and ticket.tier_response_deadline
+                    and ticket.tier_response_deadline < now):
+                cause, reason = 'response', gettext(
                     'qms_aftersales.msg_escalation_overdue',
-                    deadline=ticket.response_deadline),
-                automatic=True, now=now)
+                    deadline=ticket.tier_response_deadline)
+            else:
+                cause, reason = 'resolution', gettext(
+                    'qms_aftersales.msg_escalation_resolution_overdue',
+                    deadline=ticket.tier_resolution_deadline)
+            ticket._escalate(
+                ticket.handling_unit.parent, cause, reason, now=now)
         return tickets
+
+    @classmethod
+    def check_handling(cls, tickets):
+        """Raise unless the user may write the tickets: units that
+        received a ticket still read it after its escalation, but only
+        the handling unit and those above act on it"""
+        Rule = Pool().get('ir.rule')
+        with check_access():
+            Rule.check(cls.__name__, [t.id for t in tickets], 'write')
 
     @classmethod
     @ModelView.button
     def escalate(cls, tickets):
+        cls.check_handling(tickets)
         for ticket in tickets:
             if not ticket.handling_unit.parent:
                 raise TicketError(gettext(
                         'qms_aftersales.msg_ticket_escalate_top',
                         ticket=ticket.rec_name,
                         unit=ticket.handling_unit.rec_name))
-            ticket._escalate(ticket.handling_unit.parent, gettext(
+            ticket._escalate(ticket.handling_unit.parent, 'manual', gettext(
                     'qms_aftersales.msg_escalation_manual'))
 
     @classmethod
     @ModelView.button
     @Workflow.transition('cancelled')
     def cancel(cls, tickets):
-        pass
+        cls.check_handling(tickets)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('new')
     def reset(cls, tickets):
-        pass
+        cls.check_handling(tickets)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('assigned')
     def assign(cls, tickets):
-        pass
+        cls.check_handling(tickets)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('in_progress')
     def start(cls, tickets):
+        cls.check_handling(tickets)
         now = dt.datetime.now()
         cls.write([t for t in tickets if not t.responded_at], {
                 'responded_at': now,
@@ -665,6 +853,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
     @ModelView.button
     @Workflow.transition('resolved')
     def resolve(cls, tickets):
+        cls.check_handling(tickets)
         for ticket in tickets:
             if not ticket.resolution:
                 raise TicketError(gettext(
@@ -678,6 +867,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
     @ModelView.button
     @Workflow.transition('in_progress')
     def reopen(cls, tickets):
+        cls.check_handling(tickets)
         cls.write(tickets, {
                 'resolved_at': None,
                 })
@@ -686,6 +876,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
     @ModelView.button
     @Workflow.transition('closed')
     def close(cls, tickets):
+        cls.check_handling(tickets)
         for ticket in tickets:
             if not ticket.callback_done:
                 raise TicketError(gettext(
@@ -702,6 +893,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     @ModelView.button
     def record_callback(cls, tickets):
+        cls.check_handling(tickets)
         for ticket in tickets:
             if not ticket.satisfaction:
                 raise TicketError(gettext(
@@ -716,14 +908,19 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     @ModelView.button
     def forward(cls, tickets):
-        cls.write([t for t in tickets if not t.forwarded_at], {
-                'forwarded_at': dt.datetime.now(),
-                'forwarded_by': Transaction().user,
-                })
+        cls.check_handling(tickets)
+        now = dt.datetime.now()
+        for ticket in tickets:
+            if not ticket.forwarded_at:
+                ticket.forwarded_at = now
+                ticket.forwarded_by = Transaction().user
+                ticket.forwarded_to = ticket.registrant
+        cls.save(tickets)
 
     @classmethod
     @ModelView.button_action('qms_aftersales.act_complaint_form')
     def create_complaint(cls, tickets):
+        cls.check_handling(tickets)
         pool = Pool()
         Complaint = pool.get('sale.complaint')
         complaints = []
@@ -765,7 +962,6 @@ class Escalation(ModelSQL, ModelView):
     "Ticket Escalation"
     __string__ = "Ticket Escalation"
     __name__ = 'qms.ticket.escalation'
-    __access__ = {'ticket'}
 
     ticket = fields.Many2One(
         'qms.ticket', "Ticket", required=True, ondelete='CASCADE')
@@ -774,13 +970,37 @@ class Escalation(ModelSQL, ModelView):
         'qms.service.unit', "From Unit", required=True, ondelete='RESTRICT')
     to_unit = fields.Many2One(
         'qms.service.unit', "To Unit", required=True, ondelete='RESTRICT')
+    cause = fields.Selection([
+            ('response', "Response Deadline Missed"),
+            ('resolution', "Resolution Deadline Missed"),
+            ('severe', "Severe"),
+            ('manual', "By Hand"),
+            ], "Cause", required=True)
     reason = fields.Text("Reason")
     automatic = fields.Boolean("Automatic")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        cls.__access__.add('ticket')
         cls._order.insert(0, ('date', 'DESC'))
+
+    @classmethod
+    def __register__(cls, module):
+        table_h = cls.__table_handler__(module)
+        fill_cause = (backend.TableHandler.table_exist(cls._table)
+            and not table_h.column_exist('cause'))
+
+        super().__register__(module)
+
+        # Migration from before the cause
+        if fill_cause:
+            table = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update(
+                    [table.cause],
+                    [Case((table.automatic == Literal(True), 'response'),
+                            else_='manual')]))
 
     @classmethod
     def default_date(cls):

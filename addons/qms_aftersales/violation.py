@@ -19,6 +19,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .provider import STATUS_RANKS, on_time_response, satisfaction_value
+from .ticket import COMPLAINT_TYPES
 
 SOURCES = [
     ('store', "Store Report"),
@@ -124,7 +125,7 @@ class Violation(Workflow, ModelSQL, ModelView):
     def on_change_ticket(self):
         if self.ticket:
             self.provider = getattr(self.ticket, 'provider', None)
-            self.store = self.ticket.handling_unit
+            self.store = self.ticket.store
 
     def get_rec_name(self, name):
         return '%s @ %s' % (self.provider.rec_name, self.date)
@@ -307,10 +308,11 @@ class Sanction(ModelSQL, ModelView):
         ladder = Configuration(1).sanction_ladder()
         config = Configuration(1)
 
+        year_start = start.replace(month=1)
         monthly = Violation.count_by_provider(start, end, providers)
-        cumulative = Violation.count_by_provider(
-            start.replace(month=1), end, providers)
-        given = cls._given_levels(start, end, list(cumulative))
+        cumulative = Violation.count_by_provider(year_start, end, providers)
+        given_month = cls._given_levels(start, end, list(cumulative))
+        given_year = cls._given_levels(year_start, end, list(cumulative))
 
         sanctions, provider_levels = [], []
         providers = Party.browse(list(cumulative))
@@ -319,15 +321,20 @@ class Sanction(ModelSQL, ModelView):
                 continue
             count = monthly.get(provider.id, 0)
             total = cumulative[provider.id]
-            level = None
+            # the month's count gives its level once per month,
+            # the running count once per year
+            levels = []
             for name, threshold, cumulative_threshold in ladder:
+                rank = LEVEL_RANKS[name]
                 if (count >= threshold
-                        or (cumulative_threshold
-                            and total >= cumulative_threshold)):
-                    level = name
-            if (not level
-                    or LEVEL_RANKS[level] <= given.get(provider.id, -1)):
+                        and rank > given_month.get(provider.id, -1)):
+                    levels.append(name)
+                if (cumulative_threshold and total >= cumulative_threshold
+                        and rank > given_year.get(provider.id, -1)):
+                    levels.append(name)
+            if not levels:
                 continue
+            level = max(levels, key=LEVEL_RANKS.get)
             sanctions.append({
                     'provider': provider.id,
                     'level': level,
@@ -353,7 +360,8 @@ class Sanction(ModelSQL, ModelView):
 
     @classmethod
     def _given_levels(cls, start, end, provider_ids):
-        "Return the highest rank already given per provider for the period"
+        """Return the highest rank already given per provider for the
+        violations of the months from start to end"""
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         rank = Case(
@@ -365,8 +373,8 @@ class Sanction(ModelSQL, ModelView):
             cursor.execute(*table.select(
                     table.provider, Max(rank),
                     where=((table.origin == 'violations')
-                        & (table.period_start == start)
-                        & (table.period_end == end)
+                        & (table.period_start >= start)
+                        & (table.period_end <= end)
                         & table.provider.in_(list(sub))),
                     group_by=[table.provider]))
             given.update(cursor)
@@ -388,7 +396,16 @@ class WeeklyReport(ModelSQL, ModelView):
         ondelete='CASCADE')
     week_start = fields.Date("Week Start", required=True, readonly=True)
     week_end = fields.Date("Week End", required=True, readonly=True)
-    tickets = fields.Integer("Tickets", readonly=True)
+    tickets = fields.Integer(
+        "Tickets", readonly=True,
+        help="The tickets the store received or was first responsible for, "
+        "wherever they are handled now.")
+    complaints = fields.Integer(
+        "Complaints", readonly=True,
+        help="Complaints and suspected adverse events among the tickets.")
+    escalated = fields.Integer(
+        "Escalated", readonly=True,
+        help="Tickets now handled by the region or HQ.")
     responded_on_time = fields.Integer("Responded on Time", readonly=True)
     response_rate = fields.Float(
         "On-Time Response", digits=(1, 4), readonly=True)
@@ -428,13 +445,15 @@ class WeeklyReport(ModelSQL, ModelView):
         cls.delete(cls.search([('week_start', '=', week_start)]))
         vlist = []
         for store in stores:
-            tickets, on_time, resolved, callbacks, satisfaction = (
-                figures.get(store.id, (0, 0, 0, 0, None)))
+            (tickets, complaints, escalated, on_time, resolved, callbacks,
+                satisfaction) = figures.get(store.id, (0, 0, 0, 0, 0, 0, None))
             vlist.append({
                     'store': store.id,
                     'week_start': week_start,
                     'week_end': week_end,
                     'tickets': tickets,
+                    'complaints': complaints,
+                    'escalated': escalated,
                     'responded_on_time': on_time,
                     'response_rate': (
                         round(on_time / tickets, 4) if tickets else None),
@@ -458,16 +477,19 @@ class WeeklyReport(ModelSQL, ModelView):
         start = dt.datetime.combine(start, dt.time())
         end = dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
         cursor.execute(*ticket.select(
-                ticket.handling_unit,
+                ticket.store,
                 Count(ticket.id),
+                Sum(Case((ticket.type.in_(COMPLAINT_TYPES), 1), else_=0)),
+                Sum(Case((ticket.handling_unit != ticket.store, 1), else_=0)),
                 Sum(on_time_response(ticket)),
                 Sum(Case((ticket.resolved_at != Null, 1), else_=0)),
                 Sum(Case((ticket.callback_done == Literal(True), 1),
                         else_=0)),
                 Avg(satisfaction_value(ticket)),
                 where=((ticket.date >= start) & (ticket.date < end)
-                    & (ticket.state != 'cancelled')),
-                group_by=[ticket.handling_unit]))
+                    & (ticket.state != 'cancelled')
+                    & (ticket.store != Null)),
+                group_by=[ticket.store]))
         return {r[0]: r[1:] for r in cursor}
 
     @classmethod

@@ -6,6 +6,8 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.qms_aftersales.exceptions import (
     FundClaimError, ServiceUnitError, TicketError)
+from trytond.model.exceptions import (
+    AccessError, RequiredValidationError, ValidationError)
 from trytond.modules.qms_trace.tests.tools import create_party, create_product
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -18,7 +20,7 @@ def create_units(company):
     Unit = pool.get('qms.service.unit')
     User = pool.get('res.user')
     users = {}
-    for login in ['hq', 'region', 'store', 'store2']:
+    for login in ['hq', 'region', 'store', 'store2', 'region2']:
         users[login], = User.create([{
                     'login': login,
                     'name': login,
@@ -47,8 +49,15 @@ def create_units(company):
                 'currency': company.currency.id,
                 'members': [('add', [users['store2'].id])],
                 }])
+    region2, = Unit.create([{
+                'name': "Region 2", 'kind': 'region', 'parent': hq.id,
+                'compensation_limit': Decimal('5000'),
+                'currency': company.currency.id,
+                'members': [('add', [users['region2'].id])],
+                }])
     return {
         'hq': hq, 'region': region, 'store': store, 'store2': store2,
+        'region2': region2,
         }, users
 
 
@@ -123,15 +132,21 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             other = create_ticket(units['store'], date=now)
             self.assertLess(ticket.response_deadline, now)
 
+            sla_deadline = ticket.response_deadline
             Ticket.escalate_overdue(now)
             self.assertEqual(ticket.handling_unit, units['region'])
             self.assertEqual(other.handling_unit, units['store'])
             escalation, = ticket.escalations
             self.assertEqual(escalation.from_unit, units['store'])
             self.assertEqual(escalation.to_unit, units['region'])
+            self.assertEqual(escalation.cause, 'response')
             self.assertTrue(escalation.automatic)
-            self.assertEqual(ticket.response_deadline,
+            self.assertEqual(ticket.tier_response_deadline,
                 now + dt.timedelta(hours=24))
+            # the SLA deadline, which the figures measure, stays
+            self.assertEqual(ticket.response_deadline, sla_deadline)
+            # the store that received it keeps it
+            self.assertEqual(ticket.store, units['store'])
 
             # not overdue yet at the region
             Ticket.escalate_overdue(now + dt.timedelta(hours=23))
@@ -144,6 +159,51 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
 
             # HQ is the top
             Ticket.escalate_overdue(later + dt.timedelta(days=10))
+            self.assertEqual(len(ticket.escalations), 2)
+
+    @with_transaction()
+    def test_escalate_resolution_overdue(self):
+        "A missed resolution deadline escalates once per tier"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            now = dt.datetime.now().replace(microsecond=0)
+            date = now - dt.timedelta(hours=73)
+            ticket = create_ticket(units['store'], date=date)
+            resolved = create_ticket(
+                units['store'], date=date, resolution="Fixed")
+            Ticket.start([ticket, resolved])
+            Ticket.resolve([resolved])
+            self.assertEqual(
+                ticket.resolution_deadline, date + dt.timedelta(hours=72))
+
+            Ticket.escalate_overdue(now)
+            self.assertEqual(ticket.handling_unit, units['region'])
+            escalation, = ticket.escalations
+            self.assertEqual(escalation.cause, 'resolution')
+            self.assertIn(
+                str(ticket.resolution_deadline), escalation.reason)
+            self.assertEqual(ticket.tier_resolution_deadline,
+                now + dt.timedelta(hours=24))
+            self.assertEqual(
+                ticket.resolution_deadline, date + dt.timedelta(hours=72))
+            self.assertFalse(resolved.escalations)
+
+            # the same breach does not escalate again at the next runs
+            for minutes in [15, 30, 60 * 23]:
+                Ticket.escalate_overdue(now + dt.timedelta(minutes=minutes))
+            self.assertEqual(len(ticket.escalations), 1)
+            self.assertEqual(ticket.handling_unit, units['region'])
+
+            # the region misses its own deadline
+            Ticket.escalate_overdue(now + dt.timedelta(hours=25))
+            self.assertEqual(ticket.handling_unit, units['hq'])
+            self.assertEqual(
+                [e.cause for e in ticket.escalations],
+                ['resolution', 'resolution'])
+            Ticket.escalate_overdue(now + dt.timedelta(days=30))
             self.assertEqual(len(ticket.escalations), 2)
 
     @with_transaction()
@@ -181,6 +241,97 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(ticket.handling_unit, units['hq'])
 
     @with_transaction()
+    def test_working_time(self):
+        "SLA and escalation hours count working time in the company's zone"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        Company = pool.get('company.company')
+        Configuration = pool.get('qms.aftersales.configuration')
+        SLAPolicy = pool.get('qms.ticket.sla')
+        company = create_company()
+        Company.write([company], {'timezone': 'Asia/Shanghai'})
+        with set_company(company):
+            units, _ = create_units(company)
+            Configuration.write([Configuration(1)], {'working_time': True})
+            SLAPolicy.create([{
+                        'type': 'repair', 'response_hours': 4,
+                        'resolution_hours': 24,
+                        }])
+            # Friday 2026-03-06 17:00 in Shanghai, 09:00 UTC
+            date = dt.datetime(2026, 3, 6, 9, 0)
+            ticket = create_ticket(units['store'], type='repair', date=date)
+            # 1 hour on Friday, 3 on Monday until 12:00 (04:00 UTC)
+            self.assertEqual(
+                ticket.response_deadline, dt.datetime(2026, 3, 9, 4, 0))
+            # 1 + 9 + 9 hours to Tuesday, 5 on Wednesday until 14:00
+            self.assertEqual(
+                ticket.resolution_deadline, dt.datetime(2026, 3, 11, 6, 0))
+
+            # escalated on Monday 12:30, the region has 24 working hours:
+            # 5.5 on Monday, 9 on Tuesday and Wednesday, until Thursday 09:30
+            Ticket.escalate_overdue(dt.datetime(2026, 3, 9, 4, 30))
+            self.assertEqual(ticket.handling_unit, units['region'])
+            self.assertEqual(ticket.tier_response_deadline,
+                dt.datetime(2026, 3, 12, 1, 30))
+            Ticket.escalate_overdue(dt.datetime(2026, 3, 12, 1, 0))
+            self.assertEqual(ticket.handling_unit, units['region'])
+            Ticket.escalate_overdue(dt.datetime(2026, 3, 12, 2, 0))
+            self.assertEqual(ticket.handling_unit, units['hq'])
+
+            # a ticket on Saturday starts counting on Monday 09:00
+            saturday = create_ticket(
+                units['store'], type='repair',
+                date=dt.datetime(2026, 3, 7, 2, 0))
+            self.assertEqual(
+                saturday.response_deadline, dt.datetime(2026, 3, 9, 5, 0))
+
+            # without working time, calendar hours
+            Configuration.write([Configuration(1)], {'working_time': False})
+            Ticket.write([saturday], {'date': dt.datetime(2026, 3, 7, 2, 0)})
+            self.assertEqual(
+                saturday.response_deadline, dt.datetime(2026, 3, 7, 6, 0))
+
+    @with_transaction()
+    def test_working_time_validation(self):
+        "A working day must start before it ends"
+        pool = Pool()
+        Configuration = pool.get('qms.aftersales.configuration')
+        company = create_company()
+        with set_company(company):
+            with self.assertRaises(ValidationError):
+                Configuration.write([Configuration(1)], {
+                        'working_time': True,
+                        'working_day_start': dt.time(18),
+                        'working_day_end': dt.time(9),
+                        })
+            with self.assertRaises(RequiredValidationError):
+                Configuration.write([Configuration(1)], {
+                        'working_time': True,
+                        'working_days': [],
+                        })
+
+    @with_transaction()
+    def test_store_kept(self):
+        "A ticket keeps the store that received it or was dispatched to"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            ticket = create_ticket(units['store'])
+            self.assertEqual(ticket.store, units['store'])
+            Ticket.escalate([ticket])
+            self.assertEqual(ticket.handling_unit, units['region'])
+            self.assertEqual(ticket.store, units['store'])
+
+            hotline = create_ticket(units['hq'])
+            self.assertIsNone(hotline.store)
+            Ticket.write([hotline], {'handling_unit': units['store2'].id})
+            self.assertEqual(hotline.store, units['store2'])
+            Ticket.write([hotline], {'handling_unit': units['store'].id})
+            self.assertEqual(hotline.store, units['store2'])
+
+    @with_transaction()
     def test_severe_to_hq(self):
         "A severe complaint goes to HQ at once"
         company = create_company()
@@ -193,6 +344,7 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             escalation, = ticket.escalations
             self.assertEqual(escalation.from_unit, units['store'])
             self.assertEqual(escalation.to_unit, units['hq'])
+            self.assertEqual(escalation.cause, 'severe')
             self.assertTrue(escalation.automatic)
 
     @with_transaction()
@@ -234,6 +386,7 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             Ticket.escalate([ticket])
             self.assertEqual(ticket.handling_unit, units['hq'])
             self.assertFalse(ticket.escalations[0].automatic)
+            self.assertEqual(ticket.escalations[0].cause, 'manual')
             with self.assertRaises(TicketError):
                 Ticket.escalate([ticket])
 
@@ -278,9 +431,12 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
         with set_company(company):
             units, _ = create_units(company)
             now = dt.datetime.now().replace(microsecond=0)
+            product = create_product("Pump")
+            registrant = product.template.registration.registrant
             death = create_ticket(
-                units['store'], type='adverse_event',
+                units['store'], type='adverse_event', product=product.id,
                 adverse_seriousness='death', date=now)
+            self.assertEqual(death.registrant, registrant)
             serious = create_ticket(
                 units['store'], type='adverse_event',
                 adverse_seriousness='serious_injury', date=now)
@@ -312,6 +468,7 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             Ticket.forward([death])
             self.assertTrue(death.forwarded_at)
             self.assertEqual(death.forwarded_by.id, Transaction().user)
+            self.assertEqual(death.forwarded_to, registrant)
             self.assertNotIn(
                 death, Ticket.search([('adverse_overdue', '=', True)]))
 
@@ -361,9 +518,12 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(small.approval_unit, units['store'])
             self.assertEqual(small.approved_by, users['store'])
 
-            with Transaction().set_user(users['store2'].id):
-                with self.assertRaises(FundClaimError):
-                    Claim.approve([big])
+            # other branches may not approve, whatever their limit
+            for login in ['store2', 'region2']:
+                with Transaction().set_user(users[login].id):
+                    with self.assertRaises(FundClaimError):
+                        Claim.approve([big])
+            self.assertEqual(big.state, 'draft')
             with Transaction().set_user(users['region'].id):
                 Claim.approve([big])
                 with self.assertRaises(FundClaimError):
@@ -373,6 +533,81 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             with Transaction().set_user(users['hq'].id):
                 Claim.approve([huge])
             self.assertEqual(huge.approval_unit, units['hq'])
+
+    @with_transaction()
+    def test_claim_unit_chain(self):
+        "A claim is made by a unit that handles or received the ticket"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        Claim = pool.get('qms.fund.claim')
+        company = create_company()
+        with set_company(company):
+            units, users = create_units(company)
+            ticket = create_ticket(units['store'])
+
+            def claim(unit, amount='300'):
+                claim, = Claim.create([{
+                            'ticket': ticket.id, 'unit': units[unit].id,
+                            'amount': Decimal(amount), 'reason': "Refund",
+                            'currency': company.currency.id,
+                            }])
+                return claim
+            for unit in ['store2', 'region2', 'region', 'hq']:
+                with self.assertRaises(FundClaimError) as cm:
+                    claim(unit)
+                self.assertIn(units[unit].rec_name, cm.exception.message)
+                self.assertIn(units['store'].rec_name, cm.exception.message)
+
+            Ticket.escalate([ticket])
+            Ticket.escalate([ticket])
+            self.assertEqual(ticket.handling_unit, units['hq'])
+            # the store that received it, the units that handled it
+            store, region, hq = claim('store'), claim('region'), claim('hq')
+            with self.assertRaises(FundClaimError):
+                claim('store2')
+
+            with Transaction().set_user(users['store'].id):
+                Claim.approve([store])
+                with self.assertRaises(FundClaimError):
+                    Claim.approve([region])
+            with Transaction().set_user(users['region2'].id):
+                with self.assertRaises(FundClaimError):
+                    Claim.approve([region])
+            with Transaction().set_user(users['hq'].id):
+                Claim.approve([region, hq])
+            self.assertEqual(
+                [c.approval_unit for c in [store, region, hq]],
+                [units['store'], units['region'], units['hq']])
+
+    @with_transaction()
+    def test_escalated_ticket_handling(self):
+        "Only the handling unit and above act on an escalated ticket"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        User = pool.get('res.user')
+        Group = pool.get('res.group')
+        ModelData = pool.get('ir.model.data')
+        company = create_company()
+        with set_company(company):
+            units, users = create_units(company)
+            group = Group(ModelData.get_id(
+                    'qms_aftersales', 'group_aftersales'))
+            User.write(list(users.values()), {
+                    'groups': [('add', [group.id])],
+                    })
+            ticket = create_ticket(units['store'])
+            with Transaction().set_user(users['store'].id), \
+                    Transaction().set_context(_check_access=True):
+                Ticket.escalate([Ticket(ticket.id)])
+                # still read by the store
+                self.assertEqual(
+                    Ticket(ticket.id).handling_unit.id, units['region'].id)
+                with self.assertRaises(AccessError):
+                    Ticket.start([Ticket(ticket.id)])
+            with Transaction().set_user(users['region'].id), \
+                    Transaction().set_context(_check_access=True):
+                Ticket.start([Ticket(ticket.id)])
+            self.assertEqual(ticket.state, 'in_progress')
 
     @with_transaction()
     def test_claim_settlement_and_summary(self):
@@ -418,6 +653,7 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
         Ticket = pool.get('qms.ticket')
         Uom = pool.get('product.uom')
         Template = pool.get('product.template')
+        Product = pool.get('product.product')
         Lot = pool.get('stock.lot')
         Location = pool.get('stock.location')
         Move = pool.get('stock.move')
@@ -472,6 +708,20 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(ticket.product, product)
             self.assertEqual(ticket.sale, sale)
             self.assertEqual(ticket.shipment, shipment)
+            self.assertEqual(ticket.customer, customer)
+
+            # a scanned GS1 UDI: GTIN and serial
+            Product.write([product], {
+                    'identifiers': [('create', [{
+                                    'type': 'ean',
+                                    'code': '09506000134352',
+                                    }])],
+                    })
+            ticket = Ticket(handling_unit=units['store'])
+            ticket.lookup = ']d2010950600013435221SN-0042'
+            ticket.on_change_lookup()
+            self.assertEqual(ticket.lot, lot)
+            self.assertEqual(ticket.product, product)
             self.assertEqual(ticket.customer, customer)
 
             ticket = Ticket(handling_unit=units['store'])

@@ -8,7 +8,7 @@ from zipfile import ZipFile
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.qms_aftersales.exceptions import (
-    DispatchError, NonconformityError)
+    DispatchError, InspectionError, NonconformityError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     DB_NAME, RouteTestCase, _DBTestCase, with_transaction)
@@ -86,6 +86,44 @@ class ProviderTestCase(_DBTestCase):
             self.assertEqual(provider.provider_status, 'warned')
             create_violations(provider, [dt.date(2026, 3, 5)])
             self.assertEqual(provider.provider_status, 'removed')
+
+    @with_transaction()
+    def test_sanction_ladder_running_count(self):
+        "The year's running count climbs the ladder once per level"
+        pool = Pool()
+        Sanction = pool.get('qms.provider.sanction')
+        company = create_company()
+        with set_company(company):
+            provider, = create_providers(["Fix-It"])
+            statuses = []
+            for month in range(1, 10):
+                create_violations(provider, [dt.date(2026, month, 5)])
+                statuses.append(provider.provider_status)
+            sanctions = Sanction.search(
+                [('provider', '=', provider.id)], order=[('id', 'ASC')])
+            # one violation a month: a warning letter each month, and at
+            # 4, 6 and 8 violations in the year the next steps
+            self.assertEqual([s.level for s in sanctions], [
+                    'warning', 'warning', 'warning', 'rectification',
+                    'warning', 'stop_dispatch', 'warning', 'removal'])
+            self.assertEqual(
+                [s.cumulative_count for s in sanctions], list(range(1, 9)))
+            self.assertEqual(statuses, [
+                    'warned', 'warned', 'warned', 'rectification',
+                    'rectification', 'suspended', 'suspended', 'removed',
+                    'removed'])
+            # a new year starts counting again
+            other, = create_providers(["Other"])
+            create_violations(other, [
+                    dt.date(2025, 12, d) for d in [1, 2, 3]])
+            self.assertEqual(other.provider_status, 'suspended')
+            Sanction.apply_ladder(dt.date(2026, 1, 31))
+            create_violations(other, [dt.date(2026, 1, 5)])
+            self.assertEqual(
+                [s.level for s in Sanction.search(
+                        [('provider', '=', other.id)],
+                        order=[('id', 'ASC')])],
+                ['stop_dispatch', 'warning'])
 
     @with_transaction()
     def test_dispatch(self):
@@ -209,6 +247,8 @@ class ProviderTestCase(_DBTestCase):
             wednesday = monday + dt.timedelta(days=2)
             on_time = create_ticket(store, wednesday, provider=provider.id)
             late = create_ticket(store, wednesday)
+            escalated = create_ticket(store, wednesday, type='complaint')
+            Ticket.escalate([escalated])
             create_ticket(store, monday + dt.timedelta(days=7))
             Ticket.write([on_time], {
                     'responded_at': on_time.response_deadline
@@ -227,10 +267,13 @@ class ProviderTestCase(_DBTestCase):
             self.assertEqual(report.store, store)
             self.assertEqual(report.week_start, monday)
             self.assertEqual(report.week_end, monday + dt.timedelta(days=6))
-            self.assertEqual(report.tickets, 2)
+            # the escalated complaint stays in the store's report
+            self.assertEqual(report.tickets, 3)
+            self.assertEqual(report.complaints, 1)
+            self.assertEqual(report.escalated, 1)
             self.assertEqual(report.responded_on_time, 1)
-            self.assertEqual(report.response_rate, 0.5)
-            self.assertEqual(report.resolution_rate, 0.5)
+            self.assertEqual(report.response_rate, 0.3333)
+            self.assertEqual(report.resolution_rate, 0.3333)
             self.assertEqual(report.callbacks, 1)
             self.assertEqual(report.satisfaction, 4)
             self.assertEqual(report.violations, 1)
@@ -319,6 +362,96 @@ class ProviderTestCase(_DBTestCase):
             self.assertEqual(nc.closed_date, today)
 
     @with_transaction()
+    def test_inspection(self):
+        "A mystery check from a checklist proposes a provider violation"
+        pool = Pool()
+        Checklist = pool.get('qms.service.checklist')
+        Inspection = pool.get('qms.service.inspection')
+        company = create_company()
+        with set_company(company):
+            _, region, store = create_units()
+            provider, = create_providers(["Fix-It"])
+            checklist, = Checklist.create([{
+                        'name': "Installation visit",
+                        'items': [('create', [
+                                    {'name': "Arrives on time"},
+                                    {'name': "Wears the uniform"},
+                                    {'name': "Cleans up"},
+                                    ])],
+                        }])
+            inspection = Inspection(
+                unit=store, provider=provider, date=dt.date(2026, 3, 4))
+            inspection.checklist = checklist
+            inspection.on_change_checklist()
+            self.assertEqual(
+                [l.item for l in inspection.lines],
+                ["Arrives on time", "Wears the uniform", "Cleans up"])
+            inspection.lines[1].passed = False
+            inspection.save()
+            self.assertEqual(inspection.score, 0.6667)
+
+            Inspection.do([inspection])
+            self.assertEqual(inspection.state, 'done')
+            violation = inspection.violation
+            self.assertEqual(violation.provider, provider)
+            self.assertEqual(violation.source, 'inspection')
+            self.assertEqual(violation.store, store)
+            self.assertEqual(violation.state, 'draft')
+            self.assertIn("Wears the uniform", violation.description)
+            self.assertNotIn("Cleans up", violation.description)
+            with self.assertRaises(AccessError):
+                Inspection.delete([inspection])
+
+            # all passed, or no provider: nothing proposed
+            passed, = Inspection.create([{
+                        'unit': store.id, 'provider': provider.id,
+                        'method': 'mutual', 'inspecting_unit': region.id,
+                        'lines': [('create', [{'item': "Clean counter"}])],
+                        }])
+            Inspection.do([passed])
+            self.assertIsNone(passed.violation)
+            empty, = Inspection.create([{'unit': store.id}])
+            with self.assertRaises(InspectionError):
+                Inspection.do([empty])
+
+    @with_transaction()
+    def test_satisfaction_survey(self):
+        "A survey needs every score and feeds the satisfaction figure"
+        pool = Pool()
+        Survey = pool.get('qms.satisfaction.survey')
+        Figure = pool.get('qms.figure.satisfaction')
+        company = create_company()
+        with set_company(company):
+            _, _, store = create_units()
+            ticket = create_ticket(store, dt.date(2026, 3, 2))
+            survey = Survey(ticket=ticket, date=dt.date(2026, 3, 5))
+            survey.on_change_ticket()
+            self.assertEqual(survey.unit, store)
+            survey.lines = [
+                {'question': q, 'score': s}
+                for q, s in [("Friendly", '5'), ("On time", None)]]
+            survey.save()
+            with self.assertRaises(InspectionError):
+                Survey.do([survey])
+            survey.lines[1].score = '3'
+            survey.lines = survey.lines
+            survey.save()
+            other, = Survey.create([{
+                        'unit': store.id, 'date': dt.date(2026, 3, 20),
+                        'lines': [('create', [
+                                    {'question': "Friendly", 'score': '2'},
+                                    ])],
+                        }])
+            Survey.do([survey, other])
+            self.assertEqual(survey.satisfaction, 4)
+
+            figure, = Figure.search([])
+            self.assertEqual(figure.month, dt.date(2026, 3, 1))
+            self.assertEqual(figure.unit, store)
+            self.assertEqual(figure.surveys, 2)
+            self.assertEqual(figure.satisfaction, 3)
+
+    @with_transaction()
     def test_figures(self):
         "The figures read the tickets and export to xlsx"
         pool = Pool()
@@ -339,12 +472,21 @@ class ProviderTestCase(_DBTestCase):
                         })
             create_violations(provider, [date])
             create_results(provider, date, passed=1, failed=0)
+            Survey = pool.get('qms.satisfaction.survey')
+            survey, = Survey.create([{
+                        'unit': store.id, 'date': date,
+                        'lines': [('create', [
+                                    {'question': "Friendly", 'score': '4'},
+                                    ])],
+                        }])
+            Survey.do([survey])
             expected = {
                 'qms.figure.sla': ('tickets', 1),
                 'qms.figure.complaint': ('complaints', 1),
                 'qms.figure.provider': ('violations', 1),
                 'qms.figure.staff': ('response_hours', 2),
                 'qms.training.pass_rate': ('rate', 1),
+                'qms.figure.satisfaction': ('satisfaction', 4),
                 }
             for model, (name, value) in expected.items():
                 Model = pool.get(model)
