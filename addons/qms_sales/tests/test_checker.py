@@ -330,8 +330,8 @@ class QmsSalesGateTestCase(unittest.TestCase):
         Product = pool.get('product.product')
         with self.company():
             sale = create_sale(qualified_customer(), [create_product()])
-            with patch.object(Product, 'is_sales_stopped',
-                    lambda self, date=None: True):
+            with patch.object(Product, 'get_sales_stopped',
+                    classmethod(lambda cls, records, date=None: records)):
                 self.assertEqual(codes(self.check([sale], 'quote')), ['Q02'])
 
     @with_transaction()
@@ -723,8 +723,8 @@ class QmsSalesGateTestCase(unittest.TestCase):
             product = create_product()
             lot = self._lot(product, TODAY - YEAR)
             shipment = self._shipment(qualified_customer(), product, lot)
-            with patch.object(Lot, 'is_sales_stopped',
-                    lambda self, date=None: True):
+            with patch.object(Lot, 'get_sales_stopped',
+                    classmethod(lambda cls, records, date=None: records)):
                 self.assertEqual(
                     codes(self.check([shipment], 'do')), ['Q02'])
 
