@@ -198,6 +198,19 @@ class Client:
             page.wait_for_timeout(300)
         self.check()
 
+    def wait_for(self, locator, what, timeout=30):
+        "Wait until locator is visible, failing at once on a client error"
+        from playwright.sync_api import TimeoutError
+        deadline = time.monotonic() + timeout
+        while True:
+            self.check()
+            try:
+                locator.wait_for(timeout=500)
+                return
+            except TimeoutError:
+                if time.monotonic() > deadline:
+                    raise StepFailed(f"{what}: nothing after {timeout}s")
+
     def check(self):
         "Fail on a JavaScript error or a server error (traceback) dialog"
         if self.errors:
@@ -261,8 +274,9 @@ class Client:
                         """, arg=[index, path[depth + 1]])
             else:
                 row.locator('div.column-char').click()
-                self.page.wait_for_selector(
-                    '#tabcontent > .tab-pane.active .screen-container')
+                self.wait_for(self.page.locator(
+                        '#tabcontent > .tab-pane.active .screen-container'
+                        ).first, f"opening menu {' / '.join(path)}")
             start = index + 1
         self.settle()
 
@@ -297,7 +311,8 @@ class Client:
                 + self.tab.locator('table.tree').first.inner_text())
         row.locator('td.selection-state ~ td:visible').first.click()
         self.tab.locator('button[title="切换"]').first.click()
-        self.tab.locator('.form').first.wait_for()
+        self.wait_for(self.tab.locator('.form').first,
+            f"opening the record {text!r} in its form")
         self.settle()
 
     def reload(self):
