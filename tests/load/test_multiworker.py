@@ -100,8 +100,11 @@ def cluster(tmp_path_factory):
                 ]:
             out = open(folder / f'{name}.log', 'w')
             args = [f'{BIN}/{args[0]}', *args[1:]]
+            # a session of its own: trytond-cron and trytond-worker fork
+            # children that must end with them
             processes.append(subprocess.Popen(args, cwd=ROOT,
-                    env=_env(**extra), stdout=out, stderr=subprocess.STDOUT))
+                    env=_env(**extra), stdout=out, stderr=subprocess.STDOUT,
+                    start_new_session=True))
         urls = [f'http://127.0.0.1:{p}/{database}/rpc/' for p in ports]
         for url in urls:
             deadline = time.monotonic() + 120
@@ -117,21 +120,30 @@ def cluster(tmp_path_factory):
         yield database, urls, processes, folder
     finally:
         for process in processes:
-            if process.poll() is None:
-                process.terminate()
+            _signal_group(process, signal.SIGTERM)
         for process in processes:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                process.kill()
+                pass
+            _signal_group(process, signal.SIGKILL)
         log.close()
         for _ in range(10):
             try:
-                admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+                admin.execute(
+                    f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
                 break
             except psycopg.Error:
                 time.sleep(1)
         admin.close()
+
+
+def _signal_group(process, signum):
+    "Signal the process and the children it forked"
+    try:
+        os.killpg(process.pid, signum)
+    except ProcessLookupError:
+        pass
 
 
 class Counts(Counter):
