@@ -9,9 +9,9 @@ import argparse
 
 from proteus import config as pconfig
 
-from . import aftersales, base, sales, trace
+from . import aftersales, base, sales, trace, walkthrough
 
-STEPS = [base, sales, trace, aftersales]
+STEPS = [base, sales, trace, aftersales, walkthrough]
 
 
 def main():

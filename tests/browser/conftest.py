@@ -1,6 +1,8 @@
 """A web client on a fresh demo database, started by the README's run
 command, and a headless Chromium to drive it."""
+import base64
 import datetime as dt
+import json
 import os
 import shutil
 import signal
@@ -24,6 +26,13 @@ def _free_port():
 
 @pytest.fixture(scope='session')
 def server():
+    """The web client of bin/run on a new demo database, or the one at
+    QMS_BROWSER_URL (http://host:port/database, a fresh copy of the demo:
+    the story changes it)"""
+    if os.environ.get('QMS_BROWSER_URL'):
+        url, database = os.environ['QMS_BROWSER_URL'].rsplit('/', 1)
+        yield url + '/', database
+        return
     database = f'browser_{os.getpid()}'
     port = _free_port()
     log_path = os.path.join(ROOT, 'var', f'{database}.log')
@@ -67,6 +76,46 @@ def server():
                 os.remove(path)
 
 
+class RPC:
+    "A JSON-RPC session on the server, to look up and check what users did"
+
+    def __init__(self, server, login, password=PASSWORD):
+        url, database = server
+        self.url = f'{url}{database}/rpc/'
+        self.session = None
+        user_id, token = self.call(
+            'common.db.login', login, {'password': password}, 'en')[:2]
+        self.session = base64.b64encode(
+            f'{login}:{user_id}:{token}'.encode()).decode()
+        self.context = self.call('model.res.user.get_preferences', True, {})
+
+    def call(self, method, *params):
+        request = urllib.request.Request(self.url, method='POST',
+            data=json.dumps({'id': 1, 'method': method,
+                    'params': list(params)}).encode(),
+            headers={'Content-Type': 'application/json'})
+        if self.session:
+            request.add_header('Authorization', 'Session ' + self.session)
+        with urllib.request.urlopen(request, timeout=60) as response:
+            result = json.load(response)
+        if result.get('error'):
+            raise RuntimeError(f"{method}: {result['error']}")
+        return result['result']
+
+    def __call__(self, model, method, *params):
+        return self.call(f'model.{model}.{method}', *params, self.context)
+
+    def find(self, model, domain, fields):
+        ids = self(model, 'search', domain, 0, None, None)
+        return self(model, 'read', ids, fields) if ids else []
+
+
+@pytest.fixture(scope='session')
+def admin(server):
+    "The administrator over RPC"
+    return RPC(server, 'admin')
+
+
 @pytest.fixture(scope='session')
 def screenshots():
     folder = os.path.join(ROOT, 'var', 'screenshots',
@@ -89,13 +138,49 @@ def browser():
         browser.close()
 
 
+# Counts the requests sao has in flight, so that a step waits for the
+# server's answers instead of sleeping
+_PENDING_SCRIPT = """
+(() => {
+    window.__qms_pending = 0;
+    const send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.send = function(...args) {
+        window.__qms_pending += 1;
+        this.addEventListener('loadend', () => { window.__qms_pending -= 1; });
+        return send.apply(this, args);
+    };
+})();
+"""
+# The values a form shows: text inputs, selections (their label) and
+# read-only text, by field name, in the given container
+_FIELD_SCRIPT = """(container, name) => {
+    const el = container.querySelector(`[name="${name}"]`);
+    if (!el) { return null; }
+    if (el.tagName === 'SELECT') {
+        const option = el.options[el.selectedIndex];
+        return option ? option.text : '';
+    }
+    return 'value' in el ? el.value : el.textContent;
+}"""
+
+
+class StepFailed(AssertionError):
+    pass
+
+
 class Client:
-    "A person using the web client"
+    """A person using the web client: small helpers that do what the user
+    does (open a menu entry, a record, click a button by its label, read a
+    dialog) and wait until the client has the server's answer"""
 
     def __init__(self, page, server, folder, name):
         self.page, self.folder, self.name = page, folder, name
         self.url, self.database = server
         self.step = 0
+        self.errors = []
+        page.add_init_script(_PENDING_SCRIPT)
+        page.on('pageerror', lambda error: self.errors.append(str(error)))
+        page.set_default_timeout(30000)
 
     def shot(self, label):
         self.step += 1
@@ -103,6 +188,38 @@ class Client:
             self.folder, f'{self.name}-{self.step:02d}-{label}.png')
         self.page.screenshot(path=path)
         return path
+
+    def settle(self):
+        "Wait until the client has the answers to its requests"
+        page = self.page
+        for _ in range(2):
+            page.wait_for_function(
+                'window.__qms_pending === 0', timeout=60000)
+            page.wait_for_timeout(300)
+        self.check()
+
+    def wait_for(self, locator, what, timeout=30):
+        "Wait until locator is visible, failing at once on a client error"
+        from playwright.sync_api import TimeoutError
+        deadline = time.monotonic() + timeout
+        while True:
+            self.check()
+            try:
+                locator.wait_for(timeout=500)
+                return
+            except TimeoutError:
+                if time.monotonic() > deadline:
+                    raise StepFailed(f"{what}: nothing after {timeout}s")
+
+    def check(self):
+        "Fail on a JavaScript error or a server error (traceback) dialog"
+        if self.errors:
+            raise StepFailed(
+                f"the web client failed: {'; '.join(self.errors)}")
+        error = self.page.locator('.error-dialog.in')
+        if error.count():
+            raise StepFailed(
+                f"server error dialog: {error.first.inner_text()}")
 
     def login(self, login, password=PASSWORD):
         page = self.page
@@ -118,6 +235,8 @@ class Client:
         page.fill('input[type=password]', password)
         page.keyboard.press('Enter')
         page.wait_for_selector('input#login', state='detached', timeout=30000)
+        self.menu_texts()
+        self.settle()
         self.shot('login')
 
     def menu_texts(self):
@@ -125,6 +244,129 @@ class Client:
             "document.querySelectorAll('#menu td, #menu span').length > 2",
             timeout=30000)
         return self.page.inner_text('#menu')
+
+    def _menu_titles(self):
+        return self.page.evaluate("""() => Array.from(
+            document.querySelectorAll('#menu tbody tr')).map(tr => {
+                const cell = tr.querySelector('div.column-char');
+                return cell ? cell.getAttribute('title') : null;
+            })""")
+
+    def open_menu(self, *path):
+        "Open the menu entry at path (its labels, top first)"
+        rows = self.page.locator('#menu tbody tr')
+        start = 0
+        for depth, label in enumerate(path):
+            titles = self._menu_titles()
+            if label not in titles[start:]:
+                raise StepFailed(f"no menu entry {' / '.join(path)}: "
+                    f"{label!r} is not among {titles[start:]}")
+            index = titles.index(label, start)
+            row = rows.nth(index)
+            if depth < len(path) - 1:
+                if path[depth + 1] not in titles[index + 1:]:
+                    row.locator('span.expander').click()
+                    self.page.wait_for_function(
+                        """([index, child]) => Array.from(
+                            document.querySelectorAll('#menu tbody tr'))
+                            .slice(index + 1).some(tr =>
+                                tr.querySelector(`div[title="${child}"]`))
+                        """, arg=[index, path[depth + 1]])
+            else:
+                row.locator('div.column-char').click()
+                self.wait_for(self.page.locator(
+                        '#tabcontent > .tab-pane.active .screen-container'
+                        ).first, f"opening menu {' / '.join(path)}")
+            start = index + 1
+        self.settle()
+
+    @property
+    def tab(self):
+        "The active tab"
+        return self.page.locator('#tabcontent > .tab-pane.active')
+
+    @property
+    def dialog(self):
+        "The dialog on top (a wizard or a message)"
+        return self.page.locator('.modal.in').last
+
+    def filter_tab(self, label):
+        "Show the records of the list's filter tab (Draft, Waiting...)"
+        self.tab.locator('.nav-tabs a', has_text=label).first.click()
+        self.settle()
+
+    def open_record(self, text, exact=False):
+        """Open in its form the first listed record that shows text (exact:
+        in one of its cells)"""
+        rows = self.tab.locator('table.tree tbody tr')
+        if exact:
+            row = rows.filter(
+                has=self.page.locator(f'.widget > :text-is("{text}")')).first
+        else:
+            row = rows.filter(has_text=text).first
+        try:
+            row.wait_for(timeout=10000)
+        except Exception:
+            raise StepFailed(f"no record showing {text!r} in the list:\n"
+                + self.tab.locator('table.tree').first.inner_text())
+        row.locator('td.selection-state ~ td:visible').first.click()
+        self.tab.locator('button[title="切换"]').first.click()
+        self.wait_for(self.tab.locator('.form').first,
+            f"opening the record {text!r} in its form")
+        self.settle()
+
+    def reload(self):
+        "Reload the record from the server (the refresh button)"
+        self.tab.locator('button[title="刷新/撤销"]').first.click()
+        self.settle()
+
+    def click_button(self, label, confirm=False):
+        """Click the form's button with label; confirm answers the client's
+        "are you sure" question"""
+        button = self.tab.locator(f'button[title="{label}"]:visible')
+        if not button.count():
+            labels = [b.get_attribute('title') for b in self.tab.locator(
+                    '.form button:visible[title]').all()]
+            raise StepFailed(f"no button {label!r}; the form has {labels}")
+        button.first.click()
+        if confirm:
+            question = self.page.locator('.confirmation-dialog.in')
+            question.wait_for()
+            question.locator('button', has_text='确定').click()
+        self.settle()
+
+    def run_action(self, label):
+        "Run an action of the toolbar's action menu (a wizard or report)"
+        self.tab.locator('button[title="执行操作"]').first.click()
+        self.tab.locator('.dropdown-menu:visible a', has_text=label).click()
+        self.page.locator('.modal.in').last.wait_for()
+        self.settle()
+
+    def open_page(self, label):
+        "Show the notebook page of the form with label"
+        self.tab.locator('.form .nav-tabs a', has_text=label).first.click()
+        self.settle()
+
+    def field(self, name, container=None):
+        "The value the form (or container) shows for the field name"
+        if container is None:
+            container = self.tab.locator('.form').first
+        return container.evaluate(_FIELD_SCRIPT, name)
+
+    def message(self, kind='warning-dialog'):
+        """The text of the message dialog of kind (warning-dialog for user
+        errors), waiting for it"""
+        dialog = self.page.locator(f'.{kind}.in')
+        try:
+            dialog.wait_for(timeout=30000)
+        except Exception:
+            raise StepFailed(f"no {kind} appeared")
+        return dialog.locator('.modal-body').inner_text()
+
+    def close_message(self, kind='warning-dialog'):
+        self.page.locator(f'.{kind}.in button', has_text='确定').click()
+        self.page.locator(f'.{kind}.in').wait_for(state='hidden')
+        self.settle()
 
 
 @pytest.hookimpl(wrapper=True)
