@@ -733,12 +733,12 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
             if (ticket.severity == 'severe'
                     and ticket.state in OPEN_STATES
                     and ticket.handling_unit.kind != 'hq'):
-                ticket._escalate(ticket.handling_unit.hq, 'severe', gettext(
-                        'qms_aftersales.msg_escalation_severe'))
+                ticket._escalate(ticket.handling_unit.hq, 'severe')
 
-    def _escalate(self, unit, cause, reason, now=None):
+    def _escalate(self, unit, cause, deadline=None, now=None):
         """Hand the ticket over to unit, giving it the configured hours
-        to respond and to resolve before the next escalation"""
+        to respond and to resolve before the next escalation; deadline is
+        the one the handling unit missed"""
         pool = Pool()
         Escalation = pool.get('qms.ticket.escalation')
         Configuration = pool.get('qms.aftersales.configuration')
@@ -756,7 +756,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
                         'from_unit': self.handling_unit.id,
                         'to_unit': unit.id,
                         'cause': cause,
-                        'reason': reason,
+                        'deadline': deadline,
                         'date': now,
                         'automatic': cause != 'manual',
                         }])
@@ -788,15 +788,12 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
             if (not ticket.responded_at
                     and ticket.tier_response_deadline
                     and ticket.tier_response_deadline < now):
-                cause, reason = 'response', gettext(
-                    'qms_aftersales.msg_escalation_overdue',
-                    deadline=ticket.tier_response_deadline)
+                cause, deadline = 'response', ticket.tier_response_deadline
             else:
-                cause, reason = 'resolution', gettext(
-                    'qms_aftersales.msg_escalation_resolution_overdue',
-                    deadline=ticket.tier_resolution_deadline)
+                cause, deadline = (
+                    'resolution', ticket.tier_resolution_deadline)
             ticket._escalate(
-                ticket.handling_unit.parent, cause, reason, now=now)
+                ticket.handling_unit.parent, cause, deadline, now=now)
         return tickets
 
     @classmethod
@@ -818,8 +815,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
                         'qms_aftersales.msg_ticket_escalate_top',
                         ticket=ticket.rec_name,
                         unit=ticket.handling_unit.rec_name))
-            ticket._escalate(ticket.handling_unit.parent, 'manual', gettext(
-                    'qms_aftersales.msg_escalation_manual'))
+            ticket._escalate(ticket.handling_unit.parent, 'manual')
 
     @classmethod
     @ModelView.button
@@ -976,6 +972,9 @@ class Escalation(ModelSQL, ModelView):
             ('severe', "Severe"),
             ('manual', "By Hand"),
             ], "Cause", required=True)
+    deadline = fields.DateTime(
+        "Missed Deadline",
+        help="The deadline the unit handing the ticket over missed.")
     reason = fields.Text("Reason")
     automatic = fields.Boolean("Automatic")
 

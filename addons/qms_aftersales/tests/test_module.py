@@ -140,6 +140,7 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(escalation.from_unit, units['store'])
             self.assertEqual(escalation.to_unit, units['region'])
             self.assertEqual(escalation.cause, 'response')
+            self.assertEqual(escalation.deadline, sla_deadline)
             self.assertTrue(escalation.automatic)
             self.assertEqual(ticket.tier_response_deadline,
                 now + dt.timedelta(hours=24))
@@ -183,8 +184,8 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(ticket.handling_unit, units['region'])
             escalation, = ticket.escalations
             self.assertEqual(escalation.cause, 'resolution')
-            self.assertIn(
-                str(ticket.resolution_deadline), escalation.reason)
+            self.assertEqual(
+                escalation.deadline, ticket.resolution_deadline)
             self.assertEqual(ticket.tier_resolution_deadline,
                 now + dt.timedelta(hours=24))
             self.assertEqual(
