@@ -23,7 +23,7 @@ from trytond.tests.test_tryton import (
     RouteTestCase, activate_module, drop_db, with_transaction)
 from trytond.transaction import Transaction
 
-TODAY = dt.date.today()
+today = dt.date.today  # called each time: a run may cross midnight
 YEAR = dt.timedelta(days=365)
 SERIAL = count(1)
 
@@ -79,14 +79,14 @@ def create_customer(name="Customer", buyer_type='distributor',
         if values['kind'] == 'business':
             values.setdefault('number', business_number())
         values.setdefault('number', f"{name}-{values['kind']}")
-        values.setdefault('issue_date', TODAY - 2 * YEAR)
-        values.setdefault('expiration_date', TODAY + 2 * YEAR)
+        values.setdefault('issue_date', today() - 2 * YEAR)
+        values.setdefault('expiration_date', today() + 2 * YEAR)
         values.setdefault('device_classes', ['1', '2', '3'])
         values.setdefault('categories', [category('14')])
         values.setdefault('verified', True)
         if values.pop('verified'):
             values['verified_by'] = User(1)
-            values['verified_date'] = TODAY
+            values['verified_date'] = today()
         Qualification(party=party, **values).save()
     return party
 
@@ -103,14 +103,14 @@ def create_registration(device_class='3', code='14', periods=None,
     Registration = pool.get('product.registration')
     manufacturer, = Party.create([{'name': "Manufacturer"}])
     if device_class != '1':
-        values.setdefault('expiration_date', TODAY + 2 * YEAR)
+        values.setdefault('expiration_date', today() + 2 * YEAR)
     registration = Registration(
         number=number or registration_number(device_class, code),
         kind='registration' if device_class != '1' else 'filing',
         device_class=device_class,
         category=category(code), name="Device",
         registrant=manufacturer, manufacturer=manufacturer,
-        issue_date=TODAY - 3 * YEAR, **values)
+        issue_date=today() - 3 * YEAR, **values)
     if periods:
         registration.periods = [
             {'start_date': s, 'end_date': e} for s, e in periods]
@@ -169,8 +169,8 @@ def authorize(employee, parties=(), territory=(), templates=(),
         company=employee.company, id_number='110101199001011234',
         parties=list(parties), territory=list(territory),
         products=list(templates), categories=list(categories),
-        valid_from=valid_from or TODAY - YEAR,
-        valid_to=valid_to or TODAY + YEAR)
+        valid_from=valid_from or today() - YEAR,
+        valid_to=valid_to or today() + YEAR)
     authorization.save()
     return authorization
 
@@ -265,7 +265,7 @@ class QmsSalesGateTestCase(unittest.TestCase):
         with self.company():
             product = create_product(device_class='3')
             for values in [
-                    {'expiration_date': TODAY - dt.timedelta(days=1)},
+                    {'expiration_date': today() - dt.timedelta(days=1)},
                     {'revoked': True},
                     {'verified': False},
                     {'device_classes': ['1', '2']},
@@ -312,10 +312,10 @@ class QmsSalesGateTestCase(unittest.TestCase):
                     None,
                     create_registration(revoked=True),
                     create_registration(
-                        expiration_date=TODAY - dt.timedelta(days=1)),
+                        expiration_date=today() - dt.timedelta(days=1)),
                     create_registration(
-                        expiration_date=TODAY - YEAR,
-                        periods=[(TODAY - 3 * YEAR, TODAY - YEAR)]),
+                        expiration_date=today() - YEAR,
+                        periods=[(today() - 3 * YEAR, today() - YEAR)]),
                     ]:
                 with self.subTest(registration=registration):
                     product = create_product(registration=registration)
@@ -370,7 +370,7 @@ class QmsSalesGateTestCase(unittest.TestCase):
             authorization.save()
             self.assertEqual(self.check([sale2], 'confirm'), [])
 
-            authorization.valid_to = TODAY - dt.timedelta(days=1)
+            authorization.valid_to = today() - dt.timedelta(days=1)
             authorization.save()
             self.assertEqual(codes(self.check([sale], 'confirm')), ['Q04'])
 
@@ -532,7 +532,7 @@ class QmsSalesGateTestCase(unittest.TestCase):
                 {'review_amount': Decimal('1')})
             customer = create_customer(qualifications=[
                     {'kind': 'operating',
-                        'expiration_date': TODAY - dt.timedelta(days=1)}])
+                        'expiration_date': today() - dt.timedelta(days=1)}])
             good = create_product()
             bad = create_product("Mask", registration=None)
             sale = create_sale(customer, [good, bad], quantity=10)
@@ -683,14 +683,14 @@ class QmsSalesGateTestCase(unittest.TestCase):
         with self.company():
             customer = qualified_customer()
             registration = create_registration(
-                expiration_date=TODAY + YEAR, periods=[
-                    (TODAY - 3 * YEAR, TODAY - YEAR),
-                    (TODAY - YEAR + dt.timedelta(days=30), TODAY + YEAR),
+                expiration_date=today() + YEAR, periods=[
+                    (today() - 3 * YEAR, today() - YEAR),
+                    (today() - YEAR + dt.timedelta(days=30), today() + YEAR),
                     ])
             product = create_product(registration=registration)
-            old = self._lot(product, TODAY - 2 * YEAR)
-            gap = self._lot(product, TODAY - YEAR + dt.timedelta(days=10))
-            new = self._lot(product, TODAY - dt.timedelta(days=10))
+            old = self._lot(product, today() - 2 * YEAR)
+            gap = self._lot(product, today() - YEAR + dt.timedelta(days=10))
+            new = self._lot(product, today() - dt.timedelta(days=10))
             for lot, result in [
                     (old, []), (new, []), (gap, ['Q02']), (None, [])]:
                 with self.subTest(lot=lot):
@@ -700,15 +700,15 @@ class QmsSalesGateTestCase(unittest.TestCase):
 
             # a lot produced under the old period ships after expiry
             registration = create_registration(
-                expiration_date=TODAY - dt.timedelta(days=1), periods=[
-                    (TODAY - 3 * YEAR, TODAY - dt.timedelta(days=1))])
+                expiration_date=today() - dt.timedelta(days=1), periods=[
+                    (today() - 3 * YEAR, today() - dt.timedelta(days=1))])
             product = create_product(registration=registration)
-            old = self._lot(product, TODAY - YEAR)
+            old = self._lot(product, today() - YEAR)
             shipment = self._shipment(customer, product, old)
             self.assertEqual(self.check([shipment], 'do'), [])
             shipment = self._shipment(customer, product)
             self.assertEqual(codes(self.check([shipment], 'do')), ['Q02'])
-            late = self._lot(product, TODAY)
+            late = self._lot(product, today())
             shipment = self._shipment(customer, product, late)
             failures = self.check([shipment], 'do')
             self.assertEqual(codes(failures), ['Q02'])
@@ -721,7 +721,7 @@ class QmsSalesGateTestCase(unittest.TestCase):
         Lot = pool.get('stock.lot')
         with self.company():
             product = create_product()
-            lot = self._lot(product, TODAY - YEAR)
+            lot = self._lot(product, today() - YEAR)
             shipment = self._shipment(qualified_customer(), product, lot)
             with patch.object(Lot, 'get_sales_stopped',
                     classmethod(lambda cls, records, date=None: records)):
@@ -741,7 +741,7 @@ class QmsSalesGateTestCase(unittest.TestCase):
             Qualification.write(
                 [q for q in customer.qualifications
                     if q.kind == 'operating'],
-                {'expiration_date': TODAY - dt.timedelta(days=1)})
+                {'expiration_date': today() - dt.timedelta(days=1)})
             self.assertEqual(codes(self.check([shipment], 'pack')), ['Q01'])
 
     @with_transaction()
@@ -797,12 +797,12 @@ class QmsSalesGateTestCase(unittest.TestCase):
             Qualification.write(
                 [q for q in customer.qualifications
                     if q.kind == 'operating'],
-                {'expiration_date': TODAY - dt.timedelta(days=1)})
+                {'expiration_date': today() - dt.timedelta(days=1)})
             self.assertEqual(codes(self.check([shipment], 'do')), ['Q01'])
             Qualification.write(
                 [q for q in customer.qualifications
                     if q.kind == 'operating'],
-                {'expiration_date': TODAY + YEAR,
+                {'expiration_date': today() + YEAR,
                     'verified_by': Transaction().user})
 
             Inspection.write([inspection], {'points': {'ok': True}})
@@ -836,7 +836,7 @@ class QmsSalesGateTestCase(unittest.TestCase):
             warehouse, = Location.search([('code', '=', 'WH')])
             product = create_product()
             expired = create_product(registration=create_registration(
-                    expiration_date=TODAY - dt.timedelta(days=1)))
+                    expiration_date=today() - dt.timedelta(days=1)))
 
             def shipment(supplier, product):
                 shipment = Shipment(supplier=supplier, warehouse=warehouse,
@@ -881,7 +881,7 @@ class QmsSalesGateTestCase(unittest.TestCase):
             Qualification.write(
                 [q for q in supplier.qualifications
                     if q.kind == 'production'],
-                {'expiration_date': TODAY - dt.timedelta(days=1)})
+                {'expiration_date': today() - dt.timedelta(days=1)})
             result = self._check_wizard([received])
             self.assertEqual(result['result'], 'failed')
             self.assertIn('[Q03]', result['failures'])
@@ -992,7 +992,7 @@ class QmsSalesGateTestCase(unittest.TestCase):
         with self.company():
             customer = qualified_customer()
             products = [create_product(f"P{i}") for i in range(40)]
-            lots = [self._lot(p, TODAY - YEAR) for p in products]
+            lots = [self._lot(p, today() - YEAR) for p in products]
             small = self._shipment(customer, products[:4], lots[:4])
             large = self._shipment(customer, products, lots)
             Control(name="Pre-shipment", operations=[

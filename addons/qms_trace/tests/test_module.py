@@ -21,8 +21,8 @@ from trytond.tests.test_tryton import (
 from trytond.transaction import Transaction, check_access
 
 from .tools import (
-    TODAY, create_history, create_lot, create_party, create_product,
-    locations, move, shipment_out)
+    create_history, create_lot, create_party, create_product,
+    locations, move, shipment_out, today)
 
 
 class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
@@ -148,7 +148,7 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(record.lot_number, 'L1')
             self.assertEqual(record.expiration_date, lot.expiration_date)
             self.assertEqual(record.production_date, lot.production_date)
-            self.assertEqual(record.date, TODAY - dt.timedelta(days=8))
+            self.assertEqual(record.date, today() - dt.timedelta(days=8))
             self.assertEqual(record.registrant_name, "Stent Registrant")
             self.assertEqual(
                 record.manufacturer_name, "Stent Manufacturer")
@@ -342,12 +342,12 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertIn("Customer A", [r[1] for r in cells])
 
             data, rows = Result.records(SalesRecord, SALES_COLUMNS,
-                date_from=TODAY - dt.timedelta(days=6))
+                date_from=today() - dt.timedelta(days=6))
             self.assertEqual(rows, 2)
             Start = pool.get('qms.export.records.start')
             self.assertEqual(Start(kind='sales').on_change_with_count(), 4)
             self.assertEqual(Start(kind='sales',
-                    date_from=TODAY - dt.timedelta(days=6)
+                    date_from=today() - dt.timedelta(days=6)
                     ).on_change_with_count(), 2)
             self.assertEqual(
                 Start(kind='purchase').on_change_with_count(), 1)

@@ -16,8 +16,8 @@ from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
 from .tools import (
-    TODAY, create_history, create_lot, create_party, create_product,
-    locations, move, shipment_in, shipment_out)
+    create_history, create_lot, create_party, create_product,
+    locations, move, shipment_in, shipment_out, today)
 
 GS = '\x1d'
 GS1_CHARS = (
@@ -197,15 +197,15 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             self.assertEqual(stop.state, 'active')
             self.assertEqual(stop.stopped_by.id, Transaction().user)
             self.assertTrue(lot.is_sales_stopped())
-            self.assertTrue(lot.is_sales_stopped(TODAY))
+            self.assertTrue(lot.is_sales_stopped(today()))
             self.assertFalse(
-                lot.is_sales_stopped(TODAY - dt.timedelta(days=1)))
+                lot.is_sales_stopped(today() - dt.timedelta(days=1)))
             self.assertFalse(other.is_sales_stopped())
             self.assertFalse(product.is_sales_stopped())
 
             Stop.notify_registrant([stop])
             self.assertTrue(stop.registrant_notified)
-            self.assertEqual(stop.registrant_notified_date, TODAY)
+            self.assertEqual(stop.registrant_notified_date, today())
 
             from trytond.modules.qms_trace.exceptions import SalesStopError
             with self.assertRaises(SalesStopError):
@@ -216,7 +216,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             stop.save()
             Stop.release([stop])
             self.assertFalse(lot.is_sales_stopped())
-            self.assertFalse(lot.is_sales_stopped(TODAY))
+            self.assertFalse(lot.is_sales_stopped(today()))
             self.assertTrue(stop.released_at)
             self.assertEqual(stop.released_by.id, Transaction().user)
 
@@ -276,7 +276,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                 Product.get_sales_stopped(Product.browse(products)),
                 [products[1]])
             self.assertEqual(
-                Lot.get_sales_stopped(lots, TODAY - dt.timedelta(days=1)),
+                Lot.get_sales_stopped(lots, today() - dt.timedelta(days=1)),
                 [])
 
     @with_transaction()
@@ -327,7 +327,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                 [(lot, 4)])
             for line in recall.lines:
                 self.assertEqual(
-                    line.deadline, TODAY + dt.timedelta(days=1))
+                    line.deadline, today() + dt.timedelta(days=1))
                 self.assertIn(line.customer.name, line.address)
                 self.assertEqual(line.phone, '+8657188880000')
                 self.assertTrue(line.shipments)
@@ -336,8 +336,8 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             Line.notify([line_a])
             Line.acknowledge([line_a])
             self.assertTrue(line_a.notified)
-            self.assertEqual(line_a.notified_date, TODAY)
-            self.assertEqual(line_a.acknowledged_date, TODAY)
+            self.assertEqual(line_a.notified_date, today())
+            self.assertEqual(line_a.acknowledged_date, today())
             LineLot.write([line_a.lots[0]], {'returned_quantity': 3})
             recall = Recall(recall.id)
             self.assertEqual(recall.notified_rate, 0.5)
@@ -345,7 +345,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             self.assertAlmostEqual(recall.returned_rate, 3 / 8)
             self.assertEqual(Line.search([('overdue', '=', True)]), [])
             with patch.object(pool.get('ir.date'), 'today',
-                    return_value=TODAY + dt.timedelta(days=2)):
+                    return_value=today() + dt.timedelta(days=2)):
                 self.assertEqual(
                     Line.search([('overdue', '=', True)]), [line_c])
                 self.assertEqual(
@@ -357,7 +357,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                     ([line_a.lots[0]], {'returned_quantity': 2}),
                     ([line_a.lots[0]], {'delivered_quantity': 9}),
                     ([line_a], {'notified': False}),
-                    ([line_a], {'deadline': TODAY + dt.timedelta(days=9)}),
+                    ([line_a], {'deadline': today() + dt.timedelta(days=9)}),
                     ([line_a], {'delivered_quantity': 9}),
                     ]:
                 Model = LineLot if records[0] in line_a.lots else Line
@@ -413,7 +413,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             Recall.open([recall])
             self.assertEqual(
                 {l.deadline for l in recall.lines},
-                {TODAY + dt.timedelta(days=10)})
+                {today() + dt.timedelta(days=10)})
 
     @with_transaction()
     def test_recall_needs_lots(self):
@@ -432,7 +432,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
         loc = locations()
         receipt = shipment_in(company, create_party("Supplier"))
         for lot, days in lots:
-            lot.expiration_date = TODAY + dt.timedelta(days=days)
+            lot.expiration_date = today() + dt.timedelta(days=days)
             lot.save()
             move(company, product, lot, loc['supplier'], loc['storage'], 5,
                 shipment=receipt)
@@ -535,7 +535,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
         with set_company(company):
             product = create_product()
             old = create_lot(product, 'OLD')
-            old.expiration_date = TODAY - dt.timedelta(days=1)
+            old.expiration_date = today() - dt.timedelta(days=1)
             old.save()
             fresh = create_lot(product, 'NEW')
             loc = locations()
@@ -550,12 +550,12 @@ class QmsTraceQualityTestCase(unittest.TestCase):
 
                 # Tryton's own shelf life date still blocks
                 fresh.shelf_life_expiration_date = (
-                    TODAY - dt.timedelta(days=1))
+                    today() - dt.timedelta(days=1))
                 fresh.save()
                 with self.assertRaises(LotExpiredError):
                     Move.check_expiration_dates([Move(valid.id)])
             self.assertEqual(
-                fresh.shelf_life_end, TODAY - dt.timedelta(days=1))
+                fresh.shelf_life_end, today() - dt.timedelta(days=1))
 
     def _scan(self, shipment, code):
         Scan = Pool().get('qms.udi.scan', type='wizard')
@@ -741,7 +741,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                         'customer': history['customers']['A'].id,
                         'type': type_.id,
                         'description': "Broken seal",
-                        'date': TODAY,
+                        'date': today(),
                         }])
             for name, records, text in [
                     ('qms.register.recall', [recall], 'R-9'),
@@ -774,7 +774,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             property_.state = 'lost'
             with self.assertRaises(RequiredValidationError):
                 property_.save()
-            property_.report_date = TODAY
+            property_.report_date = today()
             property_.report = "Lost in transit, customer informed."
             property_.save()
 
@@ -785,4 +785,4 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                         'result': 'passed',
                         }])
             self.assertEqual(verification.customer, customer)
-            self.assertEqual(verification.date, TODAY)
+            self.assertEqual(verification.date, today())

@@ -6,7 +6,7 @@ from decimal import Decimal
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
-TODAY = dt.date.today()
+today = dt.date.today  # called each time: a run may cross midnight
 
 
 def create_party(name, phone=True, qualification=True):
@@ -29,11 +29,11 @@ def create_party(name, phone=True, qualification=True):
                                 'number': f"LIC-{name}",
                                 'device_classes': ['1', '2', '3'],
                                 'expiration_date': (
-                                    TODAY + dt.timedelta(days=3650)),
+                                    today() + dt.timedelta(days=3650)),
                                 'categories': [
                                     ('add', [c.id for c in categories])],
                                 'verified_by': Transaction().user,
-                                'verified_date': TODAY,
+                                'verified_date': today(),
                                 }])] if qualification else [],
                 }])
     return party
@@ -73,8 +73,8 @@ def create_product(name="Stent", registration=True, implantable=False):
                     'registrant': registrant.id,
                     'manufacturer': manufacturer.id,
                     'manufacturer_license': '浙食药监械生产许20150001号',
-                    'issue_date': TODAY - dt.timedelta(days=1000),
-                    'expiration_date': TODAY + dt.timedelta(days=1000),
+                    'issue_date': today() - dt.timedelta(days=1000),
+                    'expiration_date': today() + dt.timedelta(days=1000),
                     }])
         values['registration'] = registration.id
     template, = Template.create([values])
@@ -88,9 +88,9 @@ def create_lot(product, number='L1', expiration_date=True):
     lot, = Lot.create([{
                 'number': number,
                 'product': product.id,
-                'production_date': TODAY - dt.timedelta(days=100),
+                'production_date': today() - dt.timedelta(days=100),
                 'expiration_date': (
-                    TODAY + dt.timedelta(days=700)
+                    today() + dt.timedelta(days=700)
                     if expiration_date else None),
                 }])
     return lot
@@ -108,9 +108,11 @@ def locations():
 
 
 def move(company, product, lot, from_, to, quantity, shipment=None,
-        date=TODAY, price=Decimal(100), do=True):
+        date=None, price=Decimal(100), do=True):
     pool = Pool()
     Move = pool.get('stock.move')
+    if date is None:
+        date = today()
     move, = Move.create([{
                 'company': company.id,
                 'product': product.id,
@@ -182,19 +184,19 @@ def create_history(company):
     day = dt.timedelta(days=1)
     receipt = shipment_in(company, supplier)
     move(company, product, lot, loc['supplier'], loc['stock'], 10,
-        shipment=receipt, date=TODAY - 10 * day)
+        shipment=receipt, date=today() - 10 * day)
     shipments = {}
     for name, quantity, days in [('A', 3, 8), ('B', 2, 7)]:
         shipments[name] = shipment = shipment_out(company, customers[name])
         move(company, product, lot, loc['stock'], loc['customer'],
-            quantity, shipment=shipment, date=TODAY - days * day)
+            quantity, shipment=shipment, date=today() - days * day)
     shipments['B-return'] = return_ = shipment_out_return(
         company, customers['B'])
     move(company, product, lot, loc['customer'], loc['stock'], 2,
-        shipment=return_, date=TODAY - 5 * day)
+        shipment=return_, date=today() - 5 * day)
     shipments['C'] = shipment = shipment_out(company, customers['C'])
     move(company, product, lot, loc['stock'], loc['customer'], 4,
-        shipment=shipment, date=TODAY - 3 * day)
+        shipment=shipment, date=today() - 3 * day)
     return {
         'product': product,
         'lot': lot,
