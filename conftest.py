@@ -23,8 +23,31 @@ class ScenarioFailure(Exception):
     pass
 
 
+def _drop_test_database():
+    """Drop what an earlier test left of the PostgreSQL test database,
+    forcing out its connections: a scenario's cache restore drops the
+    database without closing this process's pool of it"""
+    from trytond import backend
+    from trytond.cache import Cache
+    from trytond.pool import Pool
+    from trytond.tests.test_tryton import DB_NAME
+    from trytond.transaction import Transaction
+    if backend.name != 'postgresql':
+        return
+    if database := backend.Database._databases[os.getpid()].get(DB_NAME):
+        database.close()
+    with Transaction().start(
+            None, 0, close=True, autocommit=True) as transaction:
+        transaction.connection.cursor().execute(
+            'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % DB_NAME)
+    backend.Database.clear_cache()
+    Pool.stop(DB_NAME)
+    Cache.drop(DB_NAME)
+
+
 class ScenarioItem(pytest.Item):
     def runtest(self):
+        _drop_test_database()
         from trytond import backend
         from trytond.tests.test_tryton import (
             STRIP_DECIMAL, doctest_checker, doctest_setup, doctest_teardown)
