@@ -219,12 +219,7 @@ class Inspection(_ChecklistMixin, ModelSQL, ModelView):
             provider=self.provider,
             date=self.date,
             source='inspection',
-            store=self.unit if self.unit.kind == 'store' else None,
-            description=gettext(
-                'qms_aftersales.msg_violation_inspection',
-                inspection=self.rec_name,
-                method=self.method_string,
-                items='; '.join(failed)))
+            store=self.unit if self.unit.kind == 'store' else None)
 
 
 class InspectionLine(sequence_ordered(), ModelSQL, ModelView):

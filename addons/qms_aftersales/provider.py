@@ -464,11 +464,6 @@ class Ticket(metaclass=PoolMeta):
                         'source': 'callback',
                         'ticket': ticket.id,
                         'store': ticket.store.id if ticket.store else None,
-                        'description': gettext(
-                            'qms_aftersales.msg_violation_callback',
-                            ticket=ticket.rec_name,
-                            satisfaction=ticket.satisfaction,
-                            remarks=ticket.callback_remarks or ''),
                         })
         return Violation.create(vlist)
 

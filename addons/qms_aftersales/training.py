@@ -7,7 +7,6 @@ from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case
 from sql.functions import Extract
 
-from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 
@@ -242,12 +241,8 @@ class PassRate(ModelSQL, ModelView):
                     'level': level,
                     'date': Date.today(),
                     'origin': 'training',
-                    'reason': gettext(
-                        'qms_aftersales.msg_sanction_reason_training_%s'
-                        % level,
-                        quarters=len(quarters),
-                        rate=config.training_pass_rate * 100,
-                        start=start, end=end),
+                    'pass_rate': config.training_pass_rate,
+                    'quarter_count': len(quarters),
                     'period_start': start,
                     'period_end': end,
                     })

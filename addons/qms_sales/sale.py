@@ -9,6 +9,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .checker import Text
 from .exceptions import OverrideError
 
 # Writing one of these fields after the review re-opens it
@@ -88,12 +89,12 @@ class Sale(metaclass=PoolMeta):
             if untaxed_amount is None:
                 untaxed_amount = self.untaxed_amount or 0
             if untaxed_amount > threshold:
-                reasons.append(gettext('qms_sales.msg_review_amount',
+                reasons.append(Text('qms_sales.msg_review_amount',
                         amount=untaxed_amount, threshold=threshold))
         if self.tender:
-            reasons.append(gettext('qms_sales.msg_review_tender'))
+            reasons.append(Text('qms_sales.msg_review_tender'))
         if self.non_standard_terms:
-            reasons.append(gettext('qms_sales.msg_review_terms'))
+            reasons.append(Text('qms_sales.msg_review_terms'))
         return reasons
 
     def get_review_required(self, name):

@@ -204,9 +204,7 @@ class Recall(Workflow, ModelSQL, ModelView):
         products = {}
         for lot in self.lots:
             products.setdefault(lot.product, []).append(lot)
-        reason = gettext('qms_trace.msg_stop_recall_reason',
-            recall=self.rec_name, reason=self.reason)
-        return [Stop(product=p, lots=l, reason=reason, origin=self)
+        return [Stop(product=p, lots=l, origin=self)
             for p, l in products.items()]
 
     def _get_lines(self):
@@ -231,14 +229,7 @@ class Recall(Workflow, ModelSQL, ModelView):
     @Workflow.transition('cancelled')
     def cancel(cls, recalls):
         Stop = Pool().get('qms.sales.stop')
-        for recall in recalls:
-            stops = [s for s in recall.stops if s.state == 'active']
-            Stop.write(stops, {
-                    'release_reason': gettext(
-                        'qms_trace.msg_stop_recall_cancelled',
-                        recall=recall.rec_name),
-                    })
-            Stop.release(stops)
+        Stop.release_by_origin([s for r in recalls for s in r.stops])
 
 
 class RecallLot(ModelSQL):

@@ -397,8 +397,8 @@ class ProviderTestCase(_DBTestCase):
             self.assertEqual(violation.source, 'inspection')
             self.assertEqual(violation.store, store)
             self.assertEqual(violation.state, 'draft')
-            self.assertIn("Wears the uniform", violation.description)
-            self.assertNotIn("Cleans up", violation.description)
+            self.assertIn("Wears the uniform", violation.summary)
+            self.assertNotIn("Cleans up", violation.summary)
             with self.assertRaises(AccessError):
                 Inspection.delete([inspection])
 
