@@ -307,7 +307,7 @@ class Sanction(ModelSQL, ModelView):
             return gettext(
                 'qms_aftersales.msg_sanction_reason_training_%s' % self.level,
                 quarters=self.quarter_count,
-                rate=round((self.pass_rate or 0) * 100, 2),
+                rate='%g' % ((self.pass_rate or 0) * 100),
                 start=self.period_start, end=self.period_end)
         return self.reason
 

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.qms_sales.tests.tools import load_translations
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -286,6 +287,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
         Recall = pool.get('qms.recall')
         Line = pool.get('qms.recall.line')
         LineLot = pool.get('qms.recall.line.lot')
+        Stop = pool.get('qms.sales.stop')
         from trytond.modules.qms_trace.exceptions import RecallError
         company = create_company()
         with set_company(company):
@@ -314,6 +316,14 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             self.assertTrue(lot2.is_sales_stopped())
             stop, = recall.stops
             self.assertEqual(stop.state, 'active')
+            self.assertFalse(stop.reason)
+            load_translations('zh_CN', 'qms_trace')
+            for language, text in [
+                    ('en', "Recall R-1: Seal defect"),
+                    ('zh_CN', "召回 R-1：Seal defect"),
+                    ]:
+                with Transaction().set_context(language=language):
+                    self.assertEqual(Stop(stop.id).description, text)
             # one line per customer, B returned everything
             self.assertEqual(
                 [(l.customer, l.delivered_quantity) for l in recall.lines],
@@ -387,6 +397,11 @@ class QmsTraceQualityTestCase(unittest.TestCase):
 
             Recall.cancel([recall])
             self.assertFalse(lot.is_sales_stopped())
+            self.assertEqual(Stop(stop.id).state, 'released')
+            self.assertFalse(Stop(stop.id).release_reason)
+            with Transaction().set_context(language='zh_CN'):
+                self.assertEqual(Stop(stop.id).release_description,
+                    "召回 R-1 已取消。")
             with self.assertRaises(RecallError):
                 Line.write([line_c], {'phone': '110'})
 
