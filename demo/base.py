@@ -6,7 +6,7 @@ from decimal import Decimal
 from proteus import Model, Wizard
 from stdnum.cn import uscc
 
-from .tools import get_or_create, xml_id
+from .tools import get_or_create, sealed_copy_pdf, xml_id
 
 PASSWORD = 'qms-demo-2026'
 COMPANY = "华康医疗器械有限公司"
@@ -224,6 +224,7 @@ def _customer(name, buyer_type, qualifications, today):
         categories = Category.find(
             [('code', 'in', codes)] if codes else [('parent', '=', None)])
         qualification.categories.extend(categories)
+        _attach_sealed_copy(qualification, name)
         qualification.save()
     return party
 
@@ -244,8 +245,20 @@ def _supplier(name, licence):
             party=party, kind=kind, number=number, issuer="药品监督管理局",
             issue_date=dt.date(2020, 1, 1))
         qualification.device_classes = ['1', '2', '3']
+        _attach_sealed_copy(qualification, name)
         qualification.save()
     return party
+
+
+def _attach_sealed_copy(qualification, name):
+    "Attach the copy of the licence sealed by its holder"
+    qualification.document = sealed_copy_pdf([
+            "资质证照复印件（加盖公章）", name,
+            "证照编号：%s" % qualification.number,
+            "Certified true copy: %s" % (
+                qualification.number if qualification.number.isascii()
+                else qualification.kind)], name[:4])
+    qualification.document_name = '%s.pdf' % qualification.number
 
 
 def _uscc(number):
