@@ -181,7 +181,7 @@ class Party(metaclass=PoolMeta):
         help="An outsourced service point (外协网点) "
         "to which tickets are dispatched.")
     provider_status = fields.Selection(
-        PROVIDER_STATUSES, "Provider Status", readonly=True,
+        PROVIDER_STATUSES, "Provider Status", readonly=True, sort=False,
         states={
             'invisible': ~Eval('service_provider'),
             'required': Eval('service_provider', False),

@@ -27,7 +27,7 @@ class Session(ModelSQL, ModelView):
             ('theory', "Theory"),
             ('practice', "Practice"),
             ('both', "Theory and Practice"),
-            ], "Kind", required=True)
+            ], "Kind", required=True, sort=False)
     retraining = fields.Boolean(
         "Retraining", help="A session for providers that failed before.")
     trainer = fields.Char("Trainer")

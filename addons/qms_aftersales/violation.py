@@ -64,7 +64,7 @@ class Violation(Workflow, ModelSQL, ModelView):
         domain=[('service_provider', '=', True)], states=_states)
     date = fields.Date("Date", required=True, states=_states)
     source = fields.Selection(SOURCES, "Source", required=True,
-        states=_states)
+        states=_states, sort=False)
     store = fields.Many2One(
         'qms.service.unit', "Store", ondelete='RESTRICT', states=_states,
         help="The store that reported the violation.")
@@ -79,7 +79,7 @@ class Violation(Workflow, ModelSQL, ModelView):
         help="What happened, in your words.")
     summary = fields.Function(fields.Text("Summary"), 'get_summary')
     severity = fields.Selection(SEVERITIES, "Severity", required=True,
-        states=_states)
+        states=_states, sort=False)
     points = fields.Integer("Points", required=True, states=_states,
         domain=[('points', '>=', 0)])
     reported_by = fields.Many2One('res.user', "Reported by", states=_states)
@@ -235,14 +235,14 @@ class Sanction(ModelSQL, ModelView):
     provider = fields.Many2One(
         'party.party', "Provider", required=True, ondelete='RESTRICT',
         domain=[('service_provider', '=', True)])
-    level = fields.Selection(LEVELS, "Level", required=True)
+    level = fields.Selection(LEVELS, "Level", required=True, sort=False)
     level_string = level.translated('level')
     date = fields.Date("Date", required=True)
     origin = fields.Selection([
             ('violations', "Violations"),
             ('training', "Training Assessment"),
             ('manual', "Manual"),
-            ], "Origin", required=True)
+            ], "Origin", required=True, sort=False)
     reason = fields.Text(
         "Reason",
         states={

@@ -767,11 +767,11 @@ class Check(ModelSQL, ModelView):
     document = fields.Reference("Document", selection=DOCUMENTS,
         readonly=True)
     operation = fields.Selection(OPERATIONS, "Operation", required=True,
-        readonly=True)
+        readonly=True, sort=False)
     result = fields.Selection(CHECK_RESULTS, "Result", required=True,
         readonly=True,
         help="Blocked: the operation was refused. "
-        "Failed: a check without operation found failures.")
+        "Failed: a check without operation found failures.", sort=False)
     codes = fields.Char("Rules", readonly=True,
         help="The codes of the failed rules.")
     failure_data = fields.Text("Failure Data", readonly=True)
@@ -870,7 +870,7 @@ class CheckResult(ModelView):
     result = fields.Selection([
             ('passed', "Passed"),
             ('failed', "Failed"),
-            ], "Result", readonly=True)
+            ], "Result", readonly=True, sort=False)
     failures = fields.Text("Failures", readonly=True,
         states={'invisible': Eval('result') != 'failed'})
 

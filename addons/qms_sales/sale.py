@@ -201,7 +201,7 @@ class Override(ModelSQL, ModelView):
         readonly=True, ondelete='RESTRICT')
     rule = fields.Selection([
             ('Q04', "Q04 Salesperson Authorisation"),
-            ], "Rule", required=True, readonly=True)
+            ], "Rule", required=True, readonly=True, sort=False)
     reason = fields.Text("Reason", required=True, readonly=True)
     user = fields.Many2One('res.user', "User", required=True, readonly=True)
     date = fields.DateTime("Date", required=True, readonly=True)
@@ -248,7 +248,7 @@ class OverrideStart(ModelView):
 
     rule = fields.Selection([
             ('Q04', "Q04 Salesperson Authorisation"),
-            ], "Rule", required=True, readonly=True)
+            ], "Rule", required=True, readonly=True, sort=False)
     reason = fields.Text("Reason", required=True,
         help="Why the sale may be confirmed without the authorisation.")
 

@@ -69,7 +69,7 @@ class Recall(Workflow, ModelSQL, ModelView):
     level = fields.Selection(LEVELS, "Level", required=True, states=_states,
         help="I: may cause or has caused serious harm; "
         "II: may cause temporary or reversible harm; "
-        "III: unlikely to cause harm but must be recalled.")
+        "III: unlikely to cause harm but must be recalled.", sort=False)
     level_string = level.translated('level')
     reason = fields.Text("Reason", required=True, states=_states)
     lots = fields.Many2Many(
@@ -96,7 +96,7 @@ class Recall(Workflow, ModelSQL, ModelView):
             ('open', "Open"),
             ('closed', "Closed"),
             ('cancelled', "Cancelled"),
-            ], "State", readonly=True, required=True)
+            ], "State", readonly=True, required=True, sort=False)
     state_string = state.translated('state')
 
     del _states

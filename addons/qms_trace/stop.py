@@ -61,7 +61,7 @@ class SalesStop(Workflow, ModelSQL, ModelView):
             ('draft', "Draft"),
             ('active', "Active"),
             ('released', "Released"),
-            ], "State", readonly=True, required=True)
+            ], "State", readonly=True, required=True, sort=False)
 
     del _states
 

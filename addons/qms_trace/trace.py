@@ -43,7 +43,7 @@ class LotLink(ModelSQL, ModelView):
     child_lot = fields.Many2One('stock.lot', "Child Lot", required=True,
         ondelete='RESTRICT',
         help="The lot made from the parent lot.")
-    kind = fields.Selection(LINK_KINDS, "Kind", required=True)
+    kind = fields.Selection(LINK_KINDS, "Kind", required=True, sort=False)
     date = fields.Date("Date")
 
     @classmethod
