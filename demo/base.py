@@ -92,6 +92,7 @@ PRODUCTS = [
 def load(config):
     today = dt.date.today()
     company = _company(config)
+    _sequences()
     _accounts(company)
     _users(config)
     customers = [_customer(*c, today=today) for c in CUSTOMERS]
@@ -100,6 +101,31 @@ def load(config):
     _stock(products, today)
     _config_wizard_done()
     return customers, suppliers, products
+
+
+# the numbers of the documents, with the prefix that says their type
+SEQUENCES = [
+    ('sale.sequence_sale', 'S'),
+    ('stock.sequence_shipment_out', 'CS'),
+    ('stock.sequence_shipment_in', 'SS'),
+    ('stock.sequence_shipment_out_return', 'CR'),
+    ('stock.sequence_shipment_in_return', 'SR'),
+    ('stock.sequence_shipment_internal', 'IS'),
+    ('sale_complaint.sequence_complaint', 'CP'),
+    ('quality.sequence_quality_inspection', 'QI'),
+    ('quality.sequence_quality_alert', 'QA'),
+    ]
+
+
+def _sequences():
+    "Number the documents as S0001, CS0001… before the first is made"
+    Sequence = Model.get('ir.sequence')
+    for reference, prefix in SEQUENCES:
+        sequence = Sequence(xml_id(reference))
+        if not sequence.prefix:
+            sequence.prefix = prefix
+            sequence.padding = 4
+            sequence.save()
 
 
 def _config_wizard_done():

@@ -122,6 +122,16 @@ DOCUMENTS = [
     ]
 
 
+def document_names(documents):
+    "Return the documents named by their type and number"
+    IrModel = Pool().get('ir.model')
+    types = {m.name: m.string for m in IrModel.search([
+                ('name', 'in', list({d.__name__ for d in documents})),
+                ])}
+    return ', '.join(
+        f'{types[d.__name__]} {d.rec_name}' for d in documents)
+
+
 def document_party(document):
     "Return the party a document is checked for"
     if document.__name__ == 'sale.sale':
@@ -170,7 +180,7 @@ class Checker(Model):
         Check.record(documents, operation, failures)
         if failures:
             raise GateError(gettext('qms_sales.msg_gate_blocked',
-                    documents=', '.join(d.rec_name for d in documents),
+                    documents=document_names(documents),
                     failures=cls.format(failures)))
 
     @staticmethod
@@ -893,7 +903,7 @@ class CheckWizard(Wizard):
             documents, CHECK_OPERATIONS[self.model.__name__])
         Check.record(documents, 'check', failures)
         return {
-            'documents': ', '.join(d.rec_name for d in documents),
+            'documents': document_names(documents),
             'result': 'failed' if failures else 'passed',
             'failures': Checker.format(failures),
             }

@@ -25,6 +25,8 @@ class SalesStop(Workflow, ModelSQL, ModelView):
         domain=[('product', '=', Eval('product', -1))],
         states=_states,
         help="Leave empty to stop every lot of the product.")
+    lot_numbers = fields.Function(
+        fields.Char("Lots"), 'get_lot_numbers')
     reason = fields.Text(
         "Reason",
         states={
@@ -103,8 +105,11 @@ class SalesStop(Workflow, ModelSQL, ModelView):
         return [(None, '')] + [
             (m, IrModel.get_name(m)) for m in cls._get_origin()]
 
+    def get_lot_numbers(self, name):
+        return ', '.join(l.number for l in self.lots)
+
     def get_rec_name(self, name):
-        lots = ', '.join(l.number for l in self.lots)
+        lots = self.lot_numbers
         name = self.product.rec_name
         return '%s [%s]' % (name, lots) if lots else name
 

@@ -193,6 +193,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                         'reason': "Sterility doubt",
                         }])
             self.assertFalse(lot.is_sales_stopped())
+            self.assertEqual(stop.lot_numbers, 'L1')
 
             Stop.stop([stop])
             self.assertEqual(stop.state, 'active')
