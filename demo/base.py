@@ -88,6 +88,12 @@ PRODUCTS = [
         'registration', 0, 1500, '2.50', False, 60),
     ]
 
+# the unit each device is counted in, as the GSP records print it
+UNITS = {
+    'SYR-5ML': "支", 'MASK-SURG': "只", 'GLOVE-EX': "副", 'BPM-E10': "台",
+    'MON-P12': "台", 'PACE-DR': "个", 'HIP-PRO': "套", 'GLU-STRIP': "盒",
+    }
+
 
 def load(config):
     today = dt.date.today()
@@ -126,6 +132,14 @@ def _sequences():
             sequence.prefix = prefix
             sequence.padding = 4
             sequence.save()
+
+
+def _unit(name):
+    "Return the unit named name, counted as Tryton's Unit is"
+    Uom = Model.get('product.uom')
+    unit, = Uom.find([('name', '=', 'Unit')])
+    return get_or_create('product.uom', {'name': name}, symbol=name,
+        category=unit.category, rate=1, factor=1, rounding=1, digits=0)
 
 
 def _config_wizard_done():
@@ -238,7 +252,8 @@ def _customer(name, buyer_type, qualifications, today):
     address, = party.addresses
     address.street = "示例路 88 号"
     address.city = "北京"
-    party.contact_mechanisms.new(type='phone', value='+86 10 6512 3456')
+    party.contact_mechanisms.new(
+        type='phone', value='+86 10 6512 3456', name="采购部 王经理")
     party.save()
     for kind, number, days, classes, codes in qualifications:
         qualification = Qualification(party=party, kind=kind, number=number)
@@ -311,8 +326,7 @@ def _product(row, suppliers, today):
             today + dt.timedelta(days=days) if days is not None else None),
         models="标准型")
     registration = Registration(registration.id)
-    Uom = Model.get('product.uom')
-    unit, = Uom.find([('name', '=', 'Unit')])
+    unit = _unit(UNITS[code])
     Category = Model.get('product.category')
     account_category, = Category.find([('name', '=', "医疗器械")])
     template = Template(name=name, default_uom=unit, type='goods')

@@ -334,7 +334,7 @@ class RecallLine(ModelSQL, ModelView):
             address = last.get('address')
             line.contact = (
                 address.party_name if address and address.party_name
-                else customer.rec_name)
+                else cls._contact_person(customer))
             line.address = (last.get('contact') or '').replace('\n', ', ')
             line.phone = last.get('phone')
             line.email = last.get('email')
@@ -342,6 +342,14 @@ class RecallLine(ModelSQL, ModelView):
                     s.rec_name for r in rows for s in r['shipments'] if s))
             lines.append(line)
         return lines
+
+    @staticmethod
+    def _contact_person(party):
+        "Return the person named on the party's phone or e-mail"
+        for mechanism in party.contact_mechanisms:
+            if (mechanism.type in {'phone', 'mobile', 'email'}
+                    and mechanism.name):
+                return mechanism.name
 
     def get_rec_name(self, name):
         return '%s - %s' % (self.recall.rec_name, self.customer.rec_name)

@@ -312,8 +312,10 @@ class TraceDownstream(ModelSQL, ModelView):
     first_date = fields.Date("First Date", readonly=True)
     last_date = fields.Date("Last Date", readonly=True)
     shipments = fields.Integer("Shipments", readonly=True)
-    contact = fields.Function(fields.Text("Contact"), 'get_contact')
+    contact = fields.Function(fields.Char("Contact"), 'get_contact',
+        help="The phone and e-mail of the customer.")
     phone = fields.Function(fields.Char("Phone"), 'get_contact')
+    address = fields.Function(fields.Text("Address"), 'get_contact')
 
     @classmethod
     def __setup__(cls):
@@ -350,6 +352,9 @@ class TraceDownstream(ModelSQL, ModelView):
             return None
         if name == 'phone':
             return self.customer.phone
+        elif name == 'contact':
+            return ', '.join(filter(None, [
+                        self.customer.phone, self.customer.email]))
         address = self.customer.address_get()
         return address.full_address if address else None
 

@@ -310,6 +310,9 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                         'notice': "Manufacturer notice",
                         }])
 
+            mechanism, = customers['A'].contact_mechanisms
+            mechanism.name = "Ms Li"
+            mechanism.save()
             Recall.open([recall])
 
             self.assertEqual(recall.state, 'open')
@@ -330,6 +333,9 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                 [(l.customer, l.delivered_quantity) for l in recall.lines],
                 [(customers['A'], 4), (customers['C'], 4)])
             line_a, line_c = recall.lines
+            # the person to call, not the company again
+            self.assertEqual(line_a.contact, "Ms Li")
+            self.assertFalse(line_c.contact)
             self.assertEqual(
                 [(r.lot, r.delivered_quantity) for r in line_a.lots],
                 [(lot, 3), (lot2, 1)])
