@@ -79,6 +79,12 @@ class Sale(metaclass=PoolMeta):
     def default_salesperson(cls):
         return Transaction().context.get('employee')
 
+    def get_rec_name(self, name):
+        if not self.full_number and not self.reference:
+            # a draft sale has no number yet
+            return gettext('qms_sales.msg_sale_draft_name', id=self.id)
+        return super().get_rec_name(name)
+
     def review_reasons(self, untaxed_amount=None):
         "Return why the sale needs a contract review"
         pool = Pool()

@@ -622,7 +622,7 @@ class QmsSalesGateTestCase(unittest.TestCase):
             sale = create_sale(customer, [create_product()])
             result = self._check_wizard([sale])
             self.assertEqual(result['result'], 'failed')
-            self.assertEqual(result['documents'], f"Sale {sale.rec_name}")
+            self.assertEqual(result['documents'], f"Sale Draft {sale.id}")
             # the rules up to confirmation: Q01 and Q04 (no letter)
             self.assertIn('[Q01]', result['failures'])
             self.assertIn('[Q04]', result['failures'])
