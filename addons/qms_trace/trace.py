@@ -312,8 +312,9 @@ class TraceDownstream(ModelSQL, ModelView):
     first_date = fields.Date("First Date", readonly=True)
     last_date = fields.Date("Last Date", readonly=True)
     shipments = fields.Integer("Shipments", readonly=True)
-    contact = fields.Function(fields.Char("Contact"), 'get_contact',
-        help="The phone and e-mail of the customer.")
+    contact = fields.Function(fields.Char(
+            "Contact", help="The phone and e-mail of the customer."),
+        'get_contact')
     phone = fields.Function(fields.Char("Phone"), 'get_contact')
     address = fields.Function(fields.Text("Address"), 'get_contact')
 
