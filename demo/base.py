@@ -6,7 +6,7 @@ from decimal import Decimal
 from proteus import Model, Wizard
 from stdnum.cn import uscc
 
-from .tools import get_or_create, xml_id
+from .tools import get_or_create, sealed_copy_pdf, xml_id
 
 PASSWORD = 'qms-demo-2026'
 COMPANY = "华康医疗器械有限公司"
@@ -88,10 +88,17 @@ PRODUCTS = [
         'registration', 0, 1500, '2.50', False, 60),
     ]
 
+# the unit each device is counted in, as the GSP records print it
+UNITS = {
+    'SYR-5ML': "支", 'MASK-SURG': "只", 'GLOVE-EX': "副", 'BPM-E10': "台",
+    'MON-P12': "台", 'PACE-DR': "个", 'HIP-PRO': "套", 'GLU-STRIP': "盒",
+    }
+
 
 def load(config):
     today = dt.date.today()
     company = _company(config)
+    _sequences()
     _accounts(company)
     _users(config)
     customers = [_customer(*c, today=today) for c in CUSTOMERS]
@@ -100,6 +107,39 @@ def load(config):
     _stock(products, today)
     _config_wizard_done()
     return customers, suppliers, products
+
+
+# the numbers of the documents, with the prefix that says their type
+SEQUENCES = [
+    ('sale.sequence_sale', 'S'),
+    ('stock.sequence_shipment_out', 'CS'),
+    ('stock.sequence_shipment_in', 'SS'),
+    ('stock.sequence_shipment_out_return', 'CR'),
+    ('stock.sequence_shipment_in_return', 'SR'),
+    ('stock.sequence_shipment_internal', 'IS'),
+    ('sale_complaint.sequence_complaint', 'CP'),
+    ('quality.sequence_quality_inspection', 'QI'),
+    ('quality.sequence_quality_alert', 'QA'),
+    ]
+
+
+def _sequences():
+    "Number the documents as S0001, CS0001… before the first is made"
+    Sequence = Model.get('ir.sequence')
+    for reference, prefix in SEQUENCES:
+        sequence = Sequence(xml_id(reference))
+        if not sequence.prefix:
+            sequence.prefix = prefix
+            sequence.padding = 4
+            sequence.save()
+
+
+def _unit(name):
+    "Return the unit named name, counted as Tryton's Unit is"
+    Uom = Model.get('product.uom')
+    unit, = Uom.find([('name', '=', 'Unit')])
+    return get_or_create('product.uom', {'name': name}, symbol=name,
+        category=unit.category, rate=1, factor=1, rounding=1, digits=0)
 
 
 def _config_wizard_done():
@@ -212,7 +252,8 @@ def _customer(name, buyer_type, qualifications, today):
     address, = party.addresses
     address.street = "示例路 88 号"
     address.city = "北京"
-    party.contact_mechanisms.new(type='phone', value='+86 10 6512 3456')
+    party.contact_mechanisms.new(
+        type='phone', value='+86 10 6512 3456', name="采购部 王经理")
     party.save()
     for kind, number, days, classes, codes in qualifications:
         qualification = Qualification(party=party, kind=kind, number=number)
@@ -224,6 +265,7 @@ def _customer(name, buyer_type, qualifications, today):
         categories = Category.find(
             [('code', 'in', codes)] if codes else [('parent', '=', None)])
         qualification.categories.extend(categories)
+        _attach_sealed_copy(qualification, name)
         qualification.save()
     return party
 
@@ -244,8 +286,20 @@ def _supplier(name, licence):
             party=party, kind=kind, number=number, issuer="药品监督管理局",
             issue_date=dt.date(2020, 1, 1))
         qualification.device_classes = ['1', '2', '3']
+        _attach_sealed_copy(qualification, name)
         qualification.save()
     return party
+
+
+def _attach_sealed_copy(qualification, name):
+    "Attach the copy of the licence sealed by its holder"
+    qualification.document = sealed_copy_pdf([
+            "资质证照复印件（加盖公章）", name,
+            "证照编号：%s" % qualification.number,
+            "Certified true copy: %s" % (
+                qualification.number if qualification.number.isascii()
+                else qualification.kind)], name[:4])
+    qualification.document_name = '%s.pdf' % qualification.number
 
 
 def _uscc(number):
@@ -272,8 +326,7 @@ def _product(row, suppliers, today):
             today + dt.timedelta(days=days) if days is not None else None),
         models="标准型")
     registration = Registration(registration.id)
-    Uom = Model.get('product.uom')
-    unit, = Uom.find([('name', '=', 'Unit')])
+    unit = _unit(UNITS[code])
     Category = Model.get('product.category')
     account_category, = Category.find([('name', '=', "医疗器械")])
     template = Template(name=name, default_uom=unit, type='goods')

@@ -8,6 +8,7 @@ from decimal import Decimal
 from proteus import Model
 
 from .base import COMPANY
+from .tools import xml_id
 
 GOOD_SALE = "演示：合格的医院订单"
 BLOCKED_SALE = "演示：许可证过期，资质闸门拦截"
@@ -21,6 +22,15 @@ def load(config):
     _authorization(employee, today)
     _good_sale(employee)
     _blocked_sale(employee)
+    _expiry_reminders()
+
+
+def _expiry_reminders():
+    "The list of expiring and expired documents, as the daily cron makes it"
+    Reminder = Model.get('qms.expiry.reminder')
+    Cron = Model.get('ir.cron')
+    if not Reminder.find([], limit=1):
+        Cron(xml_id('qms_sales.cron_expiry_reminder')).click('run_once')
 
 
 def _configuration():

@@ -40,7 +40,8 @@ def _phone(party, number):
     "Give the party the phone the GSP records print, if it has none"
     if not any(m.type in {'phone', 'mobile'}
             for m in party.contact_mechanisms):
-        party.contact_mechanisms.new(type='phone', value=number)
+        party.contact_mechanisms.new(
+            type='phone', value=number, name="质量部 联系人")
         party.save()
 
 

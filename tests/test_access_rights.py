@@ -290,6 +290,41 @@ class AccessRightsTestCase(RouteTestCase):
             self.assertEqual(
                 admin(model, 'read', ids, fields[model]), before[model])
 
+    def test_demo_screens_have_content(self):
+        "Test the demo fills the reports, reminders and attachments, once"
+        admin = self.session('admin')
+
+        def content():
+            reports = admin('qms.service.report.weekly', 'search_read',
+                [], 0, None, None, ['store'])
+            reminders = admin('qms.expiry.reminder', 'search_read',
+                [], 0, None, None, ['number', 'state'])
+            documents = admin('party.qualification', 'search_read',
+                [], 0, None, None, ['number', 'document'])
+            return reports, reminders, documents
+        reports, reminders, documents = content()
+        self.assertTrue(reports)
+        self.assertIn({'number': '粤深食药监械经营许20150077号',
+                'state': 'expired'},
+            [{k: r[k] for k in ['number', 'state']} for r in reminders])
+        for qualification in documents:
+            document = base64.b64decode(qualification['document']['base64'])
+            self.assertTrue(document.startswith(b'%PDF-1.4'))
+            self.assertTrue(document.rstrip().endswith(b'%%EOF'))
+        adverse, = admin('qms.ticket', 'search_read',
+            [('type', '=', 'adverse_event')], 0, None, None,
+            ['forwarded_to', 'registrant'])
+        self.assertTrue(adverse['forwarded_to'])
+        self.assertEqual(adverse['forwarded_to'], adverse['registrant'])
+
+        # bin/run loads the demo again on each start
+        config = pconfig.set_trytond(DB_NAME)
+        for step in STEPS:
+            step.load(config)
+        self.assertEqual(
+            [len(r) for r in content()],
+            [len(reports), len(reminders), len(documents)])
+
     def test_login_throttled(self):
         "Test a burst of bad passwords blocks even the right one"
         client = self.client()

@@ -81,7 +81,7 @@ class FundClaim(Workflow, ModelSQL, ModelView):
             'required': Eval('state').in_(['recovered', 'written_off']),
             },
         help="Who bears the cost: the manufacturer, the service provider "
-        "or an employee.")
+        "or an employee.", sort=False)
     responsible_party = fields.Many2One(
         'party.party', "Responsible Party",
         context={

@@ -27,7 +27,7 @@ class Checklist(DeactivableMixin, ModelSQL, ModelView):
     kind = fields.Selection([
             ('inspection', "Inspection"),
             ('survey', "Satisfaction Survey"),
-            ], "Kind", required=True)
+            ], "Kind", required=True, sort=False)
     items = fields.One2Many(
         'qms.service.checklist.item', 'checklist', "Items")
 
@@ -141,7 +141,7 @@ class Inspection(_ChecklistMixin, ModelSQL, ModelView):
             ('routine', "Routine Check"),
             ], "Method", required=True, states=_states,
         help="Mystery check (暗查): unannounced, by a mystery shopper.\n"
-        "Mutual check (互查): by another store or region.")
+        "Mutual check (互查): by another store or region.", sort=False)
     method_string = method.translated('method')
     unit = fields.Many2One(
         'qms.service.unit', "Inspected Unit", required=True, states=_states)
@@ -219,12 +219,7 @@ class Inspection(_ChecklistMixin, ModelSQL, ModelView):
             provider=self.provider,
             date=self.date,
             source='inspection',
-            store=self.unit if self.unit.kind == 'store' else None,
-            description=gettext(
-                'qms_aftersales.msg_violation_inspection',
-                inspection=self.rec_name,
-                method=self.method_string,
-                items='; '.join(failed)))
+            store=self.unit if self.unit.kind == 'store' else None)
 
 
 class InspectionLine(sequence_ordered(), ModelSQL, ModelView):
@@ -267,7 +262,7 @@ class Survey(_ChecklistMixin, ModelSQL, ModelView):
             ('visit', "Visit"),
             ('online', "Online"),
             ('form', "Paper Form"),
-            ], "Channel", required=True, states=_states)
+            ], "Channel", required=True, states=_states, sort=False)
     checklist = fields.Many2One(
         'qms.service.checklist', "Questionnaire", states=_states,
         domain=[('kind', '=', 'survey')])

@@ -37,7 +37,7 @@ class Nonconformity(Workflow, ModelSQL, ModelView):
             ('inspection', "Inspection"),
             ('recall', "Recall"),
             ('audit', "Audit"),
-            ], "Source", required=True, states=_states)
+            ], "Source", required=True, states=_states, sort=False)
     origin = fields.Reference(
         "Origin", selection='get_origins', states=_states,
         help="The record the nonconformity was found in.")
@@ -92,7 +92,7 @@ class Nonconformity(Workflow, ModelSQL, ModelView):
         states={
             'readonly': Eval('state') != 'verification',
             'required': Eval('state') == 'closed',
-            })
+            }, sort=False)
     effectiveness_by = fields.Many2One(
         'res.user', "Effectiveness Checked by",
         states={

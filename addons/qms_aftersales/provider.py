@@ -181,7 +181,7 @@ class Party(metaclass=PoolMeta):
         help="An outsourced service point (外协网点) "
         "to which tickets are dispatched.")
     provider_status = fields.Selection(
-        PROVIDER_STATUSES, "Provider Status", readonly=True,
+        PROVIDER_STATUSES, "Provider Status", readonly=True, sort=False,
         states={
             'invisible': ~Eval('service_provider'),
             'required': Eval('service_provider', False),
@@ -464,11 +464,6 @@ class Ticket(metaclass=PoolMeta):
                         'source': 'callback',
                         'ticket': ticket.id,
                         'store': ticket.store.id if ticket.store else None,
-                        'description': gettext(
-                            'qms_aftersales.msg_violation_callback',
-                            ticket=ticket.rec_name,
-                            satisfaction=ticket.satisfaction,
-                            remarks=ticket.callback_remarks or ''),
                         })
         return Violation.create(vlist)
 

@@ -74,9 +74,9 @@ class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
     __name__ = 'qms.ticket.sla'
 
     type = fields.Selection([(None, "")] + TYPES, "Type",
-        help="Leave empty for all types.")
+        help="Leave empty for all types.", sort=False)
     severity = fields.Selection([(None, "")] + SEVERITIES, "Severity",
-        help="Leave empty for all severities.")
+        help="Leave empty for all severities.", sort=False)
     response_hours = fields.Integer(
         "Response Hours", required=True,
         domain=[('response_hours', '>=', 0)])
@@ -118,10 +118,11 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
             ('store', "Store"),
             ('email', "Email"),
             ('portal', "Portal"),
-            ], "Channel", required=True, states=_states)
-    type = fields.Selection(TYPES, "Type", required=True, states=_states)
+            ], "Channel", required=True, states=_states, sort=False)
+    type = fields.Selection(TYPES, "Type", required=True,
+        states=_states, sort=False)
     severity = fields.Selection(
-        SEVERITIES, "Severity", required=True, states=_states)
+        SEVERITIES, "Severity", required=True, states=_states, sort=False)
     customer = fields.Many2One(
         'party.party', "Customer", states=_states,
         context={
@@ -234,7 +235,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
             'invisible': Eval('type') != 'adverse_event',
             'required': Eval('type') == 'adverse_event',
             'readonly': _states['readonly'],
-            })
+            }, sort=False)
     adverse_deadline = fields.DateTime(
         "Adverse Event Deadline", readonly=True,
         states={
@@ -443,6 +444,14 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     def default_state(cls):
         return 'new'
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('//page[@id="adverse"]', 'states', {
+                    'invisible': Eval('type') != 'adverse_event',
+                    }),
+            ]
 
     def get_rec_name(self, name):
         items = [self.number or str(self.id)]
@@ -971,7 +980,7 @@ class Escalation(ModelSQL, ModelView):
             ('resolution', "Resolution Deadline Missed"),
             ('severe', "Severe"),
             ('manual', "By Hand"),
-            ], "Cause", required=True)
+            ], "Cause", required=True, sort=False)
     deadline = fields.DateTime(
         "Missed Deadline",
         help="The deadline the unit handing the ticket over missed.")

@@ -7,7 +7,6 @@ from sql.aggregate import Count, Min, Sum
 from sql.conditionals import Case
 from sql.functions import Extract
 
-from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 
@@ -28,7 +27,7 @@ class Session(ModelSQL, ModelView):
             ('theory', "Theory"),
             ('practice', "Practice"),
             ('both', "Theory and Practice"),
-            ], "Kind", required=True)
+            ], "Kind", required=True, sort=False)
     retraining = fields.Boolean(
         "Retraining", help="A session for providers that failed before.")
     trainer = fields.Char("Trainer")
@@ -242,12 +241,8 @@ class PassRate(ModelSQL, ModelView):
                     'level': level,
                     'date': Date.today(),
                     'origin': 'training',
-                    'reason': gettext(
-                        'qms_aftersales.msg_sanction_reason_training_%s'
-                        % level,
-                        quarters=len(quarters),
-                        rate=config.training_pass_rate * 100,
-                        start=start, end=end),
+                    'pass_rate': config.training_pass_rate,
+                    'quarter_count': len(quarters),
                     'period_start': start,
                     'period_end': end,
                     })

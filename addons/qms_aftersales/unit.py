@@ -28,7 +28,7 @@ class ServiceUnit(DeactivableMixin, tree(), ModelSQL, ModelView):
 
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char("Code")
-    kind = fields.Selection(KINDS, "Kind", required=True)
+    kind = fields.Selection(KINDS, "Kind", required=True, sort=False)
     kind_string = kind.translated('kind')
     parent = fields.Many2One(
         'qms.service.unit', "Parent",

@@ -15,7 +15,7 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .provider import STATUS_RANKS, on_time_response, satisfaction_value
@@ -64,15 +64,22 @@ class Violation(Workflow, ModelSQL, ModelView):
         domain=[('service_provider', '=', True)], states=_states)
     date = fields.Date("Date", required=True, states=_states)
     source = fields.Selection(SOURCES, "Source", required=True,
-        states=_states)
+        states=_states, sort=False)
     store = fields.Many2One(
         'qms.service.unit', "Store", ondelete='RESTRICT', states=_states,
         help="The store that reported the violation.")
     ticket = fields.Many2One(
         'qms.ticket', "Ticket", ondelete='RESTRICT', states=_states)
-    description = fields.Text("Description", required=True, states=_states)
+    description = fields.Text(
+        "Description",
+        states={
+            'readonly': _states['readonly'],
+            'required': ~Eval('source').in_(['inspection', 'callback']),
+            },
+        help="What happened, in your words.")
+    summary = fields.Function(fields.Text("Summary"), 'get_summary')
     severity = fields.Selection(SEVERITIES, "Severity", required=True,
-        states=_states)
+        states=_states, sort=False)
     points = fields.Integer("Points", required=True, states=_states,
         domain=[('points', '>=', 0)])
     reported_by = fields.Many2One('res.user', "Reported by", states=_states)
@@ -129,6 +136,40 @@ class Violation(Workflow, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return '%s @ %s' % (self.provider.rec_name, self.date)
+
+    @classmethod
+    def get_summary(cls, violations, name):
+        "Render the facts the violation was proposed from and its description"
+        pool = Pool()
+        Inspection = pool.get('qms.service.inspection')
+        summaries = {}
+        with without_check_access():
+            inspections = {i.violation.id: i for i in Inspection.search([
+                        ('violation', 'in', [v.id for v in violations]),
+                        ])}
+            for violation in cls.browse(violations):
+                texts = []
+                inspection = inspections.get(violation.id)
+                ticket = violation.ticket
+                if inspection:
+                    texts.append(gettext(
+                            'qms_aftersales.msg_violation_inspection',
+                            inspection=inspection.rec_name,
+                            method=inspection.method_string,
+                            items='; '.join(
+                                l.item for l in inspection.lines
+                                if not l.passed)))
+                elif (violation.source == 'callback' and ticket
+                        and ticket.satisfaction):
+                    texts.append(gettext(
+                            'qms_aftersales.msg_violation_callback',
+                            ticket=ticket.rec_name,
+                            satisfaction=ticket.satisfaction,
+                            remarks=ticket.callback_remarks or ''))
+                if violation.description:
+                    texts.append(violation.description)
+                summaries[violation.id] = '\n'.join(texts)
+        return summaries
 
     @classmethod
     def check_modification(cls, mode, violations, values=None,
@@ -194,19 +235,41 @@ class Sanction(ModelSQL, ModelView):
     provider = fields.Many2One(
         'party.party', "Provider", required=True, ondelete='RESTRICT',
         domain=[('service_provider', '=', True)])
-    level = fields.Selection(LEVELS, "Level", required=True)
+    level = fields.Selection(LEVELS, "Level", required=True, sort=False)
     level_string = level.translated('level')
     date = fields.Date("Date", required=True)
     origin = fields.Selection([
             ('violations', "Violations"),
             ('training', "Training Assessment"),
             ('manual', "Manual"),
-            ], "Origin", required=True)
-    reason = fields.Text("Reason", required=True)
+            ], "Origin", required=True, sort=False)
+    reason = fields.Text(
+        "Reason",
+        states={
+            'required': Eval('origin') == 'manual',
+            'invisible': Eval('origin') != 'manual',
+            },
+        help="Why the sanction is given.")
+    description = fields.Function(fields.Text(
+            "Reason",
+            states={
+                'invisible': Eval('origin') == 'manual',
+                }),
+        'get_description')
     period_start = fields.Date("Period Start")
     period_end = fields.Date("Period End")
     violation_count = fields.Integer("Violations Counted")
     cumulative_count = fields.Integer("Cumulative Violations")
+    pass_rate = fields.Float(
+        "Required Pass Rate", digits=(1, 4),
+        states={
+            'invisible': Eval('origin') != 'training',
+            })
+    quarter_count = fields.Integer(
+        "Quarters Below",
+        states={
+            'invisible': Eval('origin') != 'training',
+            })
     deadline = fields.Date(
         "Rectification Deadline",
         states={
@@ -232,6 +295,21 @@ class Sanction(ModelSQL, ModelView):
     def get_rec_name(self, name):
         return '%s: %s @ %s' % (
             self.provider.rec_name, self.level_string, self.date)
+
+    def get_description(self, name):
+        "Render the facts of a computed sanction in the reader's language"
+        if self.origin == 'violations':
+            return gettext(
+                'qms_aftersales.msg_sanction_reason_violations',
+                count=self.violation_count, total=self.cumulative_count,
+                start=self.period_start, end=self.period_end)
+        elif self.origin == 'training':
+            return gettext(
+                'qms_aftersales.msg_sanction_reason_training_%s' % self.level,
+                quarters=self.quarter_count,
+                rate='%g' % ((self.pass_rate or 0) * 100),
+                start=self.period_start, end=self.period_end)
+        return self.reason
 
     def get_violations(self, name):
         pool = Pool()
@@ -284,7 +362,8 @@ class Sanction(ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         names = [
             'provider', 'level', 'date', 'origin', 'reason', 'period_start',
-            'period_end', 'violation_count', 'cumulative_count', 'deadline']
+            'period_end', 'violation_count', 'cumulative_count', 'pass_rate',
+            'quarter_count', 'deadline']
         columns = [getattr(table, n) for n in names] + [
             table.create_uid, table.create_date]
         user = Transaction().user
@@ -340,10 +419,6 @@ class Sanction(ModelSQL, ModelView):
                     'level': level,
                     'date': Date.today(),
                     'origin': 'violations',
-                    'reason': gettext(
-                        'qms_aftersales.msg_sanction_reason_violations',
-                        count=count, total=total,
-                        start=start, end=end),
                     'period_start': start,
                     'period_end': end,
                     'violation_count': count,

@@ -22,6 +22,60 @@ from .registration import valid_on
 logger = logging.getLogger(__name__)
 
 Failure = namedtuple('Failure', ['code', 'record', 'message'])
+
+
+class Text(str):
+    """A message with its values: reads as the text in the current
+    language, and is stored as the message and the values to render it
+    again in the language of each reader"""
+
+    def __new__(cls, message, **values):
+        text = super().__new__(cls, gettext(message, **{
+                    k: ', '.join(v) if isinstance(v, list) else v
+                    for k, v in values.items()}))
+        text.message, text.values = message, values
+        return text
+
+    def dump(self):
+        return {'message': self.message,
+            'values': {k: _dump(v) for k, v in self.values.items()}}
+
+
+class Words(str):
+    "Selection values shown by their names in the current language"
+
+    def __new__(cls, model, field, values, separator=' / '):
+        names = dict(Pool().get(model).fields_get(
+                [field])[field]['selection'])
+        word = super().__new__(
+            cls, separator.join(names.get(v, v) for v in values))
+        word.args = [model, field, list(values), separator]
+        return word
+
+    def dump(self):
+        return {'words': self.args}
+
+
+def _dump(value):
+    if isinstance(value, (Text, Words)):
+        return value.dump()
+    elif isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    elif isinstance(value, (list, tuple)):
+        return [_dump(v) for v in value]
+    return value
+
+
+def load_text(data):
+    "Return the text of data dumped by Text or Words in the current language"
+    if isinstance(data, dict) and 'message' in data:
+        return Text(data['message'],
+            **{k: load_text(v) for k, v in data['values'].items()})
+    elif isinstance(data, dict) and 'words' in data:
+        return Words(*data['words'])
+    elif isinstance(data, list):
+        return ', '.join(load_text(v) for v in data)
+    return data
 # One good (or service) a document moves: the unit the rules look at
 Item = namedtuple('Item', ['document', 'party', 'product', 'lot', 'date'])
 # What the rules need to know of a product, read with its template
@@ -66,6 +120,16 @@ DOCUMENTS = [
     ('stock.shipment.out', "Customer Shipment"),
     ('stock.shipment.in', "Supplier Shipment"),
     ]
+
+
+def document_names(documents):
+    "Return the documents named by their type and number"
+    IrModel = Pool().get('ir.model')
+    types = {m.name: m.string for m in IrModel.search([
+                ('name', 'in', list({d.__name__ for d in documents})),
+                ])}
+    return ', '.join(
+        f'{types[d.__name__]} {d.rec_name}' for d in documents)
 
 
 def document_party(document):
@@ -116,7 +180,7 @@ class Checker(Model):
         Check.record(documents, operation, failures)
         if failures:
             raise GateError(gettext('qms_sales.msg_gate_blocked',
-                    documents=', '.join(d.rec_name for d in documents),
+                    documents=document_names(documents),
                     failures=cls.format(failures)))
 
     @staticmethod
@@ -170,10 +234,10 @@ class Checker(Model):
         for sale in data.documents:
             reasons = sale.review_reasons(data.amounts.get(sale, Decimal(0)))
             if reasons and not sale.reviewed_by:
-                failures.append(Failure(code, sale, gettext(
+                failures.append(Failure(code, sale, Text(
                             'qms_sales.msg_q05_review',
                             sale=sale.rec_name,
-                            reasons=', '.join(reasons))))
+                            reasons=reasons)))
         return failures
 
     @classmethod
@@ -189,11 +253,8 @@ class Checker(Model):
         """Return for each shipment the state of its pre-shipment inspection
         and the messages of what is missing"""
         pool = Pool()
-        Inspection = pool.get('quality.inspection')
         Control = pool.get('quality.control')
         Concession = pool.get('qms.concession')
-        inspection_states = dict(
-            Inspection.fields_get(['state'])['state']['selection'])
         conceded = {c.shipment for c in Concession.search([
                     ('shipment', 'in', [str(s) for s in shipments]),
                     ('state', '=', 'approved'),
@@ -209,13 +270,14 @@ class Checker(Model):
             for inspection in shipment.quality_inspections:
                 states.add(inspection.state)
                 if inspection.state != 'passed':
-                    messages.append(gettext('qms_sales.msg_q06_inspection',
+                    messages.append(Text('qms_sales.msg_q06_inspection',
                             shipment=shipment.rec_name,
                             inspection=inspection.rec_name,
-                            state=inspection_states[inspection.state]))
+                            state=Words('quality.inspection', 'state',
+                                [inspection.state])))
             for control in missing[shipment]:
                 states.add('pending')
-                messages.append(gettext('qms_sales.msg_q06_missing',
+                messages.append(Text('qms_sales.msg_q06_missing',
                         shipment=shipment.rec_name,
                         control=control.rec_name))
             if shipment in conceded:
@@ -436,11 +498,7 @@ class GateData:
                 yield item
 
     def kinds_name(self, kinds):
-        pool = Pool()
-        Qualification = pool.get('party.qualification')
-        names = self._cached('kind_names', lambda: dict(
-                Qualification.fields_get(['kind'])['kind']['selection']))
-        return ' / '.join(names[k] for k in kinds)
+        return Words('party.qualification', 'kind', kinds)
 
     def is_device(self, product):
         device = self.products[product]
@@ -550,14 +608,14 @@ class GateData:
             'date': date,
             }
         if not candidates:
-            return gettext('qms_sales.msg_q01_missing', **values)
+            return Text('qms_sales.msg_q01_missing', **values)
         elif not valid:
-            return gettext('qms_sales.msg_q01_invalid',
+            return Text('qms_sales.msg_q01_invalid',
                 qualification=candidates[0]['number'], **values)
         elif not verified:
-            return gettext('qms_sales.msg_q01_unverified',
+            return Text('qms_sales.msg_q01_unverified',
                 qualification=valid[0]['number'], **values)
-        return gettext('qms_sales.msg_q01_scope',
+        return Text('qms_sales.msg_q01_scope',
             qualification=verified[0]['number'],
             category=self.category_name(category) if category else '',
             **values)
@@ -580,19 +638,19 @@ class GateData:
             values.update(extra)
             return values
         if not registration:
-            yield gettext('qms_sales.msg_q02_no_registration', **values())
+            yield Text('qms_sales.msg_q02_no_registration', **values())
         elif registration.revoked:
-            yield gettext('qms_sales.msg_q02_revoked', **values())
+            yield Text('qms_sales.msg_q02_revoked', **values())
         elif production_date:
             if not self.valid_on(registration_id, production_date):
-                yield gettext('qms_sales.msg_q02_lot_produced',
+                yield Text('qms_sales.msg_q02_lot_produced',
                     **values(production_date=production_date))
         elif not self.valid_on(registration_id, date):
-            yield gettext('qms_sales.msg_q02_invalid', **values())
+            yield Text('qms_sales.msg_q02_invalid', **values())
         if product in self.stopped_products(date):
-            yield gettext('qms_sales.msg_q02_product_stopped', **values())
+            yield Text('qms_sales.msg_q02_product_stopped', **values())
         if lot and lot in self.stopped_lots(date):
-            yield gettext('qms_sales.msg_q02_lot_stopped', **values())
+            yield Text('qms_sales.msg_q02_lot_stopped', **values())
 
     def supplier_failures(self, shipment):
         party = self.parties[shipment]
@@ -603,7 +661,7 @@ class GateData:
                 ]:
             _, _, verified = self.valid_qualifications(party, kinds, date)
             if not verified:
-                yield gettext('qms_sales.msg_q03_supplier',
+                yield Text('qms_sales.msg_q03_supplier',
                     party=party.rec_name, shipment=shipment.rec_name,
                     kinds=self.kinds_name(kinds),
                     date=date)
@@ -668,7 +726,7 @@ class GateData:
     def salesperson_failures(self, sale):
         date = self.dates[sale]
         if not sale.salesperson:
-            yield gettext('qms_sales.msg_q04_no_salesperson',
+            yield Text('qms_sales.msg_q04_no_salesperson',
                 sale=sale.rec_name)
             return
         subdivisions = set()
@@ -692,7 +750,7 @@ class GateData:
                 'date': date,
                 }
         if not authorizations:
-            yield gettext('qms_sales.msg_q04_customer', **values())
+            yield Text('qms_sales.msg_q04_customer', **values())
             return
         for item in self.unique_devices('document', 'product'):
             if item.document != sale:
@@ -704,7 +762,7 @@ class GateData:
                     or (category and any(self.covers(c, category)
                             for c in a['categories']))
                     for a in authorizations):
-                yield gettext('qms_sales.msg_q04_product',
+                yield Text('qms_sales.msg_q04_product',
                     product=self.product_name(product), **values())
 
 
@@ -719,20 +777,27 @@ class Check(ModelSQL, ModelView):
     document = fields.Reference("Document", selection=DOCUMENTS,
         readonly=True)
     operation = fields.Selection(OPERATIONS, "Operation", required=True,
-        readonly=True)
+        readonly=True, sort=False)
     result = fields.Selection(CHECK_RESULTS, "Result", required=True,
         readonly=True,
         help="Blocked: the operation was refused. "
-        "Failed: a check without operation found failures.")
+        "Failed: a check without operation found failures.", sort=False)
     codes = fields.Char("Rules", readonly=True,
         help="The codes of the failed rules.")
-    failures = fields.Text("Failures", readonly=True)
+    failure_data = fields.Text("Failure Data", readonly=True)
+    failures = fields.Function(fields.Text("Failures"), 'get_failures')
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
         cls.__access__.add('party')
+
+    def get_failures(self, name):
+        "Render the failures in the reader's language"
+        if self.failure_data:
+            return '\n'.join(f'[{code}] {load_text(text)}'
+                for code, text in json.loads(self.failure_data))
 
     def get_rec_name(self, name):
         return f'{self.party.rec_name} {self.date:%Y-%m-%d %H:%M}'
@@ -751,8 +816,6 @@ class Check(ModelSQL, ModelView):
         A passed check is written with the operation; a blocked one once
         its transaction has ended, so that the rollback of the refused
         operation keeps the proof of the check."""
-        pool = Pool()
-        Checker = pool.get('qms.checker')
         transaction = Transaction()
         if operation == 'check':
             result = 'failed' if failures else 'passed'
@@ -773,7 +836,8 @@ class Check(ModelSQL, ModelView):
                     'operation': operation,
                     'result': result if own else 'passed',
                     'codes': ' '.join(sorted({f.code for f in own})),
-                    'failures': Checker.format(own),
+                    'failure_data': json.dumps(
+                        [[f.code, _dump(f.message)] for f in own]),
                     })
         if result == 'blocked':
             transaction.atexit(cls._create_after,
@@ -816,7 +880,7 @@ class CheckResult(ModelView):
     result = fields.Selection([
             ('passed', "Passed"),
             ('failed', "Failed"),
-            ], "Result", readonly=True)
+            ], "Result", readonly=True, sort=False)
     failures = fields.Text("Failures", readonly=True,
         states={'invisible': Eval('result') != 'failed'})
 
@@ -839,7 +903,7 @@ class CheckWizard(Wizard):
             documents, CHECK_OPERATIONS[self.model.__name__])
         Check.record(documents, 'check', failures)
         return {
-            'documents': ', '.join(d.rec_name for d in documents),
+            'documents': document_names(documents),
             'result': 'failed' if failures else 'passed',
             'failures': Checker.format(failures),
             }

@@ -40,7 +40,7 @@ class Concession(Workflow, ModelSQL, ModelView):
             ('draft', "Draft"),
             ('approved', "Approved"),
             ('cancelled', "Cancelled"),
-            ], "State", readonly=True, required=True)
+            ], "State", readonly=True, required=True, sort=False)
 
     @classmethod
     def __setup__(cls):

@@ -40,7 +40,7 @@ class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
     buyer_type = fields.Selection(BUYER_TYPES, "Buyer Type",
-        help="The kind of buyer the regulation knows.")
+        help="The kind of buyer the regulation knows.", sort=False)
     qualifications = fields.One2Many('party.qualification', 'party',
         "Qualifications")
     qualification_revisions = fields.One2Many(
@@ -60,7 +60,7 @@ class Party(metaclass=PoolMeta):
     last_check_user = fields.Function(fields.Many2One(
             'res.user', "Last Check User"), 'get_last_check')
     last_check_result = fields.Function(fields.Selection(
-            [(None, "")] + CHECK_RESULTS, "Last Check Result"),
+            [(None, "")] + CHECK_RESULTS, "Last Check Result", sort=False),
         'get_last_check')
     last_check_failures = fields.Function(fields.Text(
             "Last Check Failures"), 'get_last_check')
@@ -100,7 +100,8 @@ class Qualification(DeactivableMixin, ModelSQL, ModelView):
 
     party = fields.Many2One('party.party', "Party", required=True,
         ondelete='CASCADE')
-    kind = fields.Selection(QUALIFICATION_KINDS, "Kind", required=True)
+    kind = fields.Selection(QUALIFICATION_KINDS, "Kind",
+        required=True, sort=False)
     kind_string = kind.translated('kind')
     number = fields.Char("Number", required=True,
         help="For a business licence, "
@@ -114,7 +115,7 @@ class Qualification(DeactivableMixin, ModelSQL, ModelView):
                 ()),
             ])
     device_classes = fields.MultiSelection(DEVICE_CLASSES, "Device Classes",
-        help="Device classes covered by the scope (经营范围).")
+        help="Device classes covered by the scope (经营范围).", sort=False)
     categories = fields.Many2Many('party.qualification-qms.device.category',
         'qualification', 'category', "Categories",
         help="Categories covered by the scope; "
@@ -125,7 +126,8 @@ class Qualification(DeactivableMixin, ModelSQL, ModelView):
     verified_by = fields.Many2One('res.user', "Verified by", readonly=True)
     verified_date = fields.Date("Verified Date", readonly=True)
     revoked = fields.Boolean("Revoked")
-    state = fields.Function(fields.Selection(VALIDITY_STATES, "State"),
+    state = fields.Function(fields.Selection(
+            VALIDITY_STATES, "State", sort=False),
         'get_state', searcher='search_state')
     revisions = fields.One2Many(
         'party.qualification.revision', 'qualification', "History",
@@ -235,11 +237,12 @@ class QualificationRevision(ModelSQL, ModelView):
     party = fields.Many2One('party.party', "Party")
     date = fields.Timestamp("Date")
     user = fields.Many2One('res.user', "User")
-    kind = fields.Selection(QUALIFICATION_KINDS, "Kind")
+    kind = fields.Selection(QUALIFICATION_KINDS, "Kind", sort=False)
     number = fields.Char("Number")
     issue_date = fields.Date("Issue Date")
     expiration_date = fields.Date("Expiration Date")
-    device_classes = fields.MultiSelection(DEVICE_CLASSES, "Device Classes")
+    device_classes = fields.MultiSelection(DEVICE_CLASSES,
+        "Device Classes", sort=False)
     verified_by = fields.Many2One('res.user', "Verified by")
     verified_date = fields.Date("Verified Date")
     revoked = fields.Boolean("Revoked")

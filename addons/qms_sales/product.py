@@ -14,7 +14,7 @@ class Template(metaclass=PoolMeta):
     __name__ = 'product.template'
 
     device_class = fields.Selection([(None, "")] + DEVICE_CLASSES,
-        "Device Class")
+        "Device Class", sort=False)
     registration = fields.Many2One('product.registration', "Registration",
         help="The current registration certificate or filing.")
     filing_exempt = fields.Boolean("Filing Exempt",

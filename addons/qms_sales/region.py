@@ -17,7 +17,7 @@ class RegionAbbreviation(DeactivableMixin, ModelSQL, ModelView):
     kind = fields.Selection([
             ('province', "Province"),
             ('city', "City"),
-            ], "Kind", required=True)
+            ], "Kind", required=True, sort=False)
     parent = fields.Many2One('qms.region.abbreviation', "Province",
         domain=[('kind', '=', 'province')],
         states={

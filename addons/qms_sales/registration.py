@@ -51,9 +51,9 @@ class Registration(ModelSQL, ModelView):
     kind = fields.Selection([
             ('registration', "Registration Certificate"),
             ('filing', "Filing"),
-            ], "Kind", required=True)
+            ], "Kind", required=True, sort=False)
     device_class = fields.Selection(DEVICE_CLASSES, "Device Class",
-        required=True)
+        required=True, sort=False)
     category = fields.Many2One('qms.device.category', "Category",
         required=True)
     name = fields.Char("Device Name", required=True)
@@ -85,7 +85,8 @@ class Registration(ModelSQL, ModelView):
     revoked = fields.Boolean("Revoked")
     revoked_date = fields.Date("Revoked Date",
         states={'invisible': ~Eval('revoked')})
-    state = fields.Function(fields.Selection(VALIDITY_STATES, "State"),
+    state = fields.Function(fields.Selection(
+            VALIDITY_STATES, "State", sort=False),
         'get_state', searcher='search_state')
     revisions = fields.One2Many(
         'product.registration.revision', 'registration', "History",
@@ -431,8 +432,8 @@ class RegistrationRevision(ModelSQL, ModelView):
     kind = fields.Selection([
             ('registration', "Registration Certificate"),
             ('filing', "Filing"),
-            ], "Kind")
-    device_class = fields.Selection(DEVICE_CLASSES, "Device Class")
+            ], "Kind", sort=False)
+    device_class = fields.Selection(DEVICE_CLASSES, "Device Class", sort=False)
     category = fields.Many2One('qms.device.category', "Category")
     name = fields.Char("Device Name")
     issue_date = fields.Date("Issue Date")

@@ -13,7 +13,7 @@ class ExpiryReminder(ModelSQL, ModelView):
     kind = fields.Selection([
             ('qualification', "Qualification"),
             ('registration', "Registration"),
-            ], "Kind", readonly=True)
+            ], "Kind", readonly=True, sort=False)
     document = fields.Reference("Document", selection=[
             ('party.qualification', "Qualification"),
             ('product.registration', "Registration"),
@@ -23,7 +23,8 @@ class ExpiryReminder(ModelSQL, ModelView):
         help="The holder of the qualification or the registrant.")
     description = fields.Char("Description", readonly=True)
     expiration_date = fields.Date("Expiration Date", readonly=True)
-    state = fields.Selection(VALIDITY_STATES, "State", readonly=True)
+    state = fields.Selection(VALIDITY_STATES, "State",
+        readonly=True, sort=False)
     date = fields.Date("Generated", readonly=True)
 
     @classmethod

@@ -9,6 +9,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .checker import Text
 from .exceptions import OverrideError
 
 # Writing one of these fields after the review re-opens it
@@ -78,6 +79,12 @@ class Sale(metaclass=PoolMeta):
     def default_salesperson(cls):
         return Transaction().context.get('employee')
 
+    def get_rec_name(self, name):
+        if not self.full_number and not self.reference:
+            # a draft sale has no number yet
+            return gettext('qms_sales.msg_sale_draft_name', id=self.id)
+        return super().get_rec_name(name)
+
     def review_reasons(self, untaxed_amount=None):
         "Return why the sale needs a contract review"
         pool = Pool()
@@ -88,12 +95,12 @@ class Sale(metaclass=PoolMeta):
             if untaxed_amount is None:
                 untaxed_amount = self.untaxed_amount or 0
             if untaxed_amount > threshold:
-                reasons.append(gettext('qms_sales.msg_review_amount',
+                reasons.append(Text('qms_sales.msg_review_amount',
                         amount=untaxed_amount, threshold=threshold))
         if self.tender:
-            reasons.append(gettext('qms_sales.msg_review_tender'))
+            reasons.append(Text('qms_sales.msg_review_tender'))
         if self.non_standard_terms:
-            reasons.append(gettext('qms_sales.msg_review_terms'))
+            reasons.append(Text('qms_sales.msg_review_terms'))
         return reasons
 
     def get_review_required(self, name):
@@ -200,7 +207,7 @@ class Override(ModelSQL, ModelView):
         readonly=True, ondelete='RESTRICT')
     rule = fields.Selection([
             ('Q04', "Q04 Salesperson Authorisation"),
-            ], "Rule", required=True, readonly=True)
+            ], "Rule", required=True, readonly=True, sort=False)
     reason = fields.Text("Reason", required=True, readonly=True)
     user = fields.Many2One('res.user', "User", required=True, readonly=True)
     date = fields.DateTime("Date", required=True, readonly=True)
@@ -247,7 +254,7 @@ class OverrideStart(ModelView):
 
     rule = fields.Selection([
             ('Q04', "Q04 Salesperson Authorisation"),
-            ], "Rule", required=True, readonly=True)
+            ], "Rule", required=True, readonly=True, sort=False)
     reason = fields.Text("Reason", required=True,
         help="Why the sale may be confirmed without the authorisation.")
 

@@ -91,7 +91,7 @@ class ShipmentOut(GatedShipmentMixin, metaclass=PoolMeta):
     inspection_state = fields.Function(fields.Selection(
             INSPECTION_STATES, "Pre-shipment Inspection",
             help="Rule Q06: the shipment is done only when the quality "
-            "inspections passed or a concession was approved."),
+            "inspections passed or a concession was approved.", sort=False),
         'get_inspection_state')
 
     @classmethod

@@ -447,7 +447,7 @@ class ExportRecordsStart(ModelView):
     kind = fields.Selection([
             ('sales', "Sales Records"),
             ('purchase', "Purchase Records"),
-            ], "Kind", required=True)
+            ], "Kind", required=True, sort=False)
     date_from = fields.Date("From Date",
         domain=[
             If(Eval('date_from') & Eval('date_to'),

@@ -21,7 +21,7 @@ class CustomerProperty(ModelSQL, ModelView):
             ('personal_data', "Personal Data"),
             ('document', "Document"),
             ('intellectual', "Intellectual Property"),
-            ], "Kind", required=True)
+            ], "Kind", required=True, sort=False)
     description = fields.Text("Description", required=True)
     received_date = fields.Date("Received on", required=True)
     location = fields.Char("Location",
@@ -32,7 +32,7 @@ class CustomerProperty(ModelSQL, ModelView):
             ('returned', "Returned"),
             ('lost', "Lost"),
             ('damaged', "Damaged"),
-            ], "State", required=True)
+            ], "State", required=True, sort=False)
     returned_date = fields.Date("Returned on",
         states={
             'invisible': Eval('state') != 'returned',

@@ -69,7 +69,7 @@ class Recall(Workflow, ModelSQL, ModelView):
     level = fields.Selection(LEVELS, "Level", required=True, states=_states,
         help="I: may cause or has caused serious harm; "
         "II: may cause temporary or reversible harm; "
-        "III: unlikely to cause harm but must be recalled.")
+        "III: unlikely to cause harm but must be recalled.", sort=False)
     level_string = level.translated('level')
     reason = fields.Text("Reason", required=True, states=_states)
     lots = fields.Many2Many(
@@ -96,7 +96,7 @@ class Recall(Workflow, ModelSQL, ModelView):
             ('open', "Open"),
             ('closed', "Closed"),
             ('cancelled', "Cancelled"),
-            ], "State", readonly=True, required=True)
+            ], "State", readonly=True, required=True, sort=False)
     state_string = state.translated('state')
 
     del _states
@@ -204,9 +204,7 @@ class Recall(Workflow, ModelSQL, ModelView):
         products = {}
         for lot in self.lots:
             products.setdefault(lot.product, []).append(lot)
-        reason = gettext('qms_trace.msg_stop_recall_reason',
-            recall=self.rec_name, reason=self.reason)
-        return [Stop(product=p, lots=l, reason=reason, origin=self)
+        return [Stop(product=p, lots=l, origin=self)
             for p, l in products.items()]
 
     def _get_lines(self):
@@ -231,14 +229,7 @@ class Recall(Workflow, ModelSQL, ModelView):
     @Workflow.transition('cancelled')
     def cancel(cls, recalls):
         Stop = Pool().get('qms.sales.stop')
-        for recall in recalls:
-            stops = [s for s in recall.stops if s.state == 'active']
-            Stop.write(stops, {
-                    'release_reason': gettext(
-                        'qms_trace.msg_stop_recall_cancelled',
-                        recall=recall.rec_name),
-                    })
-            Stop.release(stops)
+        Stop.release_by_origin([s for r in recalls for s in r.stops])
 
 
 class RecallLot(ModelSQL):
@@ -343,7 +334,7 @@ class RecallLine(ModelSQL, ModelView):
             address = last.get('address')
             line.contact = (
                 address.party_name if address and address.party_name
-                else customer.rec_name)
+                else cls._contact_person(customer))
             line.address = (last.get('contact') or '').replace('\n', ', ')
             line.phone = last.get('phone')
             line.email = last.get('email')
@@ -351,6 +342,14 @@ class RecallLine(ModelSQL, ModelView):
                     s.rec_name for r in rows for s in r['shipments'] if s))
             lines.append(line)
         return lines
+
+    @staticmethod
+    def _contact_person(party):
+        "Return the person named on the party's phone or e-mail"
+        for mechanism in party.contact_mechanisms:
+            if (mechanism.type in {'phone', 'mobile', 'email'}
+                    and mechanism.name):
+                return mechanism.name
 
     def get_rec_name(self, name):
         return '%s - %s' % (self.recall.rec_name, self.customer.rec_name)

@@ -25,9 +25,19 @@ class SalesStop(Workflow, ModelSQL, ModelView):
         domain=[('product', '=', Eval('product', -1))],
         states=_states,
         help="Leave empty to stop every lot of the product.")
-    reason = fields.Text("Reason", required=True, states=_states)
+    lot_numbers = fields.Function(
+        fields.Char("Lots"), 'get_lot_numbers')
+    reason = fields.Text(
+        "Reason",
+        states={
+            'readonly': _states['readonly'],
+            'required': ~Eval('origin'),
+            'invisible': Eval('state') != 'draft',
+            },
+        help="Why sales are stopped, in your words.")
     origin = fields.Reference(
         "Origin", selection='get_origin', readonly=True)
+    description = fields.Function(fields.Text("Reason"), 'get_description')
     stopped_by = fields.Many2One('res.user', "Stopped by", readonly=True)
     stopped_at = fields.DateTime("Stopped at", readonly=True)
     registrant_notified = fields.Boolean("Registrant Notified", readonly=True)
@@ -41,13 +51,19 @@ class SalesStop(Workflow, ModelSQL, ModelView):
         "Release Reason",
         states={
             'readonly': Eval('state') == 'released',
-            'invisible': Eval('state') == 'draft',
+            'invisible': Eval('state') != 'active',
             })
+    release_description = fields.Function(fields.Text(
+            "Release Reason",
+            states={
+                'invisible': Eval('state') != 'released',
+                }),
+        'get_release_description')
     state = fields.Selection([
             ('draft', "Draft"),
             ('active', "Active"),
             ('released', "Released"),
-            ], "State", readonly=True, required=True)
+            ], "State", readonly=True, required=True, sort=False)
 
     del _states
 
@@ -89,10 +105,31 @@ class SalesStop(Workflow, ModelSQL, ModelView):
         return [(None, '')] + [
             (m, IrModel.get_name(m)) for m in cls._get_origin()]
 
+    def get_lot_numbers(self, name):
+        return ', '.join(l.number for l in self.lots)
+
     def get_rec_name(self, name):
-        lots = ', '.join(l.number for l in self.lots)
+        lots = self.lot_numbers
         name = self.product.rec_name
         return '%s [%s]' % (name, lots) if lots else name
+
+    def get_description(self, name):
+        "Render the reason given by the origin in the reader's language"
+        texts = []
+        if self.origin and self.origin.__name__ == 'qms.recall':
+            texts.append(gettext('qms_trace.msg_stop_recall_reason',
+                    recall=self.origin.rec_name, reason=self.origin.reason))
+        if self.reason:
+            texts.append(self.reason)
+        return '\n'.join(texts)
+
+    def get_release_description(self, name):
+        if self.release_reason:
+            return self.release_reason
+        if (self.origin and self.origin.__name__ == 'qms.recall'
+                and self.origin.state == 'cancelled'):
+            return gettext('qms_trace.msg_stop_recall_cancelled',
+                recall=self.origin.rec_name)
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -145,10 +182,21 @@ class SalesStop(Workflow, ModelSQL, ModelView):
                 raise SalesStopError(gettext(
                         'qms_trace.msg_stop_release_reason',
                         stop=stop.rec_name))
-        cls.write(stops, {
-                'released_by': Transaction().user,
-                'released_at': dt.datetime.now(),
-                })
+        cls.write(stops, cls._release_values())
+
+    @classmethod
+    def release_by_origin(cls, stops):
+        "Release the stops because their origin ended"
+        stops = [s for s in stops if s.state == 'active']
+        if stops:
+            cls.write(stops, {'state': 'released', **cls._release_values()})
+
+    @classmethod
+    def _release_values(cls):
+        return {
+            'released_by': Transaction().user,
+            'released_at': dt.datetime.now(),
+            }
 
     @classmethod
     @ModelView.button

@@ -43,7 +43,7 @@ class LotLink(ModelSQL, ModelView):
     child_lot = fields.Many2One('stock.lot', "Child Lot", required=True,
         ondelete='RESTRICT',
         help="The lot made from the parent lot.")
-    kind = fields.Selection(LINK_KINDS, "Kind", required=True)
+    kind = fields.Selection(LINK_KINDS, "Kind", required=True, sort=False)
     date = fields.Date("Date")
 
     @classmethod
@@ -312,8 +312,11 @@ class TraceDownstream(ModelSQL, ModelView):
     first_date = fields.Date("First Date", readonly=True)
     last_date = fields.Date("Last Date", readonly=True)
     shipments = fields.Integer("Shipments", readonly=True)
-    contact = fields.Function(fields.Text("Contact"), 'get_contact')
+    contact = fields.Function(fields.Char(
+            "Contact", help="The phone and e-mail of the customer."),
+        'get_contact')
     phone = fields.Function(fields.Char("Phone"), 'get_contact')
+    address = fields.Function(fields.Text("Address"), 'get_contact')
 
     @classmethod
     def __setup__(cls):
@@ -350,6 +353,9 @@ class TraceDownstream(ModelSQL, ModelView):
             return None
         if name == 'phone':
             return self.customer.phone
+        elif name == 'contact':
+            return ', '.join(filter(None, [
+                        self.customer.phone, self.customer.email]))
         address = self.customer.address_get()
         return address.full_address if address else None
 

@@ -24,11 +24,11 @@ class DeliveryVerification(ModelSQL, ModelView):
     method = fields.Selection([
             ('on_site', "On Site with the Customer"),
             ('documents', "Supplier Material and Type-Test Reports"),
-            ], "Method", required=True)
+            ], "Method", required=True, sort=False)
     result = fields.Selection([
             ('passed', "Passed"),
             ('failed', "Failed"),
-            ], "Result", required=True)
+            ], "Result", required=True, sort=False)
     notes = fields.Text("Notes")
     verified_by = fields.Many2One('res.user', "Verified by", required=True)
     date = fields.Date("Date", required=True)

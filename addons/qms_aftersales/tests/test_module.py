@@ -9,6 +9,7 @@ from trytond.modules.qms_aftersales.exceptions import (
 from trytond.model.exceptions import (
     AccessError, RequiredValidationError, ValidationError)
 from trytond.modules.qms_trace.tests.tools import create_party, create_product
+from trytond.model import fields
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
@@ -72,6 +73,25 @@ def create_ticket(unit, **values):
 class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
     "Test QmsAftersales module"
     module = 'qms_aftersales'
+
+    @with_transaction()
+    def test_selections_in_their_order(self):
+        "Every selection of the QMS modules lists its values as defined"
+        pool = Pool()
+        checked = 0
+        for _, model in pool.iterobject():
+            for name, field in model._fields.items():
+                owner = next(c for c in model.__mro__ if name in vars(c))
+                if not owner.__module__.startswith('trytond.modules.qms_'):
+                    continue
+                field = getattr(field, '_field', field)
+                if (isinstance(
+                            field, (fields.Selection, fields.MultiSelection))
+                        and not isinstance(field.selection, str)):
+                    checked += 1
+                    with self.subTest(model=model.__name__, field=name):
+                        self.assertFalse(field.sort)
+        self.assertGreater(checked, 40)
 
     @with_transaction()
     def test_unit_parent_kind(self):

@@ -7,6 +7,7 @@ from zipfile import ZipFile
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.qms_sales.tests.tools import load_translations
 from trytond.modules.qms_aftersales.exceptions import (
     DispatchError, InspectionError, NonconformityError)
 from trytond.pool import Pool
@@ -195,6 +196,36 @@ class ProviderTestCase(_DBTestCase):
             self.assertEqual(violation.source, 'callback')
             self.assertEqual(violation.state, 'draft')
             self.assertEqual(violation.store, store)
+            self.assertFalse(violation.description)
+            load_translations('zh_CN', 'qms_aftersales')
+            for language, text in [
+                    ('en', "with satisfaction 2"),
+                    ('zh_CN', "回访满意度为 2"),
+                    ]:
+                with Transaction().set_context(language=language):
+                    self.assertIn(text, Violation(violation.id).summary)
+
+    @with_transaction()
+    def test_sanction_reason_in_reader_language(self):
+        "The reason of a computed sanction reads in its reader's language"
+        pool = Pool()
+        Sanction = pool.get('qms.provider.sanction')
+        company = create_company()
+        with set_company(company):
+            provider, = create_providers(["Fix-It"])
+            create_violations(provider, [dt.date(2026, 3, 2)])
+            sanction, = Sanction.search([('provider', '=', provider.id)])
+            self.assertFalse(sanction.reason)
+            load_translations('zh_CN', 'qms_aftersales')
+            for language, text in [
+                    ('en', "1 confirmed violations from 2026-03-01 to "
+                        "2026-03-31 (1 since the start of the year)."),
+                    ('zh_CN', "2026-03-01 至 2026-03-31 期间已确认违规 1 次"
+                        "（年初至今累计 1 次）。"),
+                    ]:
+                with Transaction().set_context(language=language):
+                    self.assertEqual(
+                        Sanction(sanction.id).description, text)
 
     @with_transaction()
     def test_training_three_quarters(self):
@@ -225,6 +256,15 @@ class ProviderTestCase(_DBTestCase):
             sanction, = Sanction.search([('provider', '=', provider.id)])
             self.assertEqual(sanction.origin, 'training')
             self.assertEqual(sanction.level, 'stop_dispatch')
+            load_translations('zh_CN', 'qms_aftersales')
+            for language, text in [
+                    ('en', "Training pass rate below 80% for 3 consecutive "
+                        "quarters, the last from 2025-07-01 to 2025-09-30"),
+                    ('zh_CN', "培训合格率连续 3 个季度低于 80%（最近一季为 "
+                        "2025-07-01 至 2025-09-30）"),
+                    ]:
+                with Transaction().set_context(language=language):
+                    self.assertIn(text, Sanction(sanction.id).description)
             PassRate.assess(quarters[2])
             self.assertEqual(
                 Sanction.search_count([('provider', '=', provider.id)]), 1)
@@ -366,6 +406,7 @@ class ProviderTestCase(_DBTestCase):
         "A mystery check from a checklist proposes a provider violation"
         pool = Pool()
         Checklist = pool.get('qms.service.checklist')
+        Violation = pool.get('qms.provider.violation')
         Inspection = pool.get('qms.service.inspection')
         company = create_company()
         with set_company(company):
@@ -397,8 +438,13 @@ class ProviderTestCase(_DBTestCase):
             self.assertEqual(violation.source, 'inspection')
             self.assertEqual(violation.store, store)
             self.assertEqual(violation.state, 'draft')
-            self.assertIn("Wears the uniform", violation.description)
-            self.assertNotIn("Cleans up", violation.description)
+            self.assertIn("Wears the uniform", violation.summary)
+            self.assertNotIn("Cleans up", violation.summary)
+            load_translations('zh_CN', 'qms_aftersales')
+            with Transaction().set_context(language='zh_CN'):
+                self.assertIn(
+                    "不合格项目：Wears the uniform",
+                    Violation(violation.id).summary)
             with self.assertRaises(AccessError):
                 Inspection.delete([inspection])
 

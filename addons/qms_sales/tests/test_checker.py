@@ -16,6 +16,7 @@ from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     create_company, create_employee, set_company)
+from trytond.modules.qms_sales.tests.tools import load_translations
 from trytond.modules.qms_sales.exceptions import (
     GateError, ImplantableLotError, ImplantSerialError, OverrideError)
 from trytond.pool import Pool
@@ -621,6 +622,7 @@ class QmsSalesGateTestCase(unittest.TestCase):
             sale = create_sale(customer, [create_product()])
             result = self._check_wizard([sale])
             self.assertEqual(result['result'], 'failed')
+            self.assertEqual(result['documents'], f"Sale Draft {sale.id}")
             # the rules up to confirmation: Q01 and Q04 (no letter)
             self.assertIn('[Q01]', result['failures'])
             self.assertIn('[Q04]', result['failures'])
@@ -639,6 +641,29 @@ class QmsSalesGateTestCase(unittest.TestCase):
             result = self._check_wizard([sale])
             self.assertEqual(result['result'], 'passed')
             self.assertFalse(result['failures'])
+
+    @with_transaction()
+    def test_check_failures_in_reader_language(self):
+        "Test a recorded check reads in the language of its reader"
+        pool = Pool()
+        Check = pool.get('qms.gate.check')
+        load_translations('zh_CN', 'qms_sales')
+        with self.company():
+            customer = create_customer(qualifications=[{'kind': 'business'}])
+            sale = create_sale(
+                customer, [create_product(device_class='3')], tender=True)
+            self._check_wizard([sale])
+            check, = customer.qualification_checks
+            with Transaction().set_context(language='en'):
+                failures = Check(check.id).failures
+                self.assertIn("Class III Operating Licence", failures)
+                self.assertIn("(tender)", failures)
+            with Transaction().set_context(language='zh_CN'):
+                failures = Check(check.id).failures
+                self.assertIn("第三类医疗器械经营许可证", failures)
+                self.assertIn("（招投标）", failures)
+                self.assertIn("[Q01] 客户", failures)
+                self.assertNotIn("Operating Licence", failures)
 
     def _shipment(self, customer, products, lots=None):
         "Create a customer shipment of one unit of each product and lot"

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.qms_sales.tests.tools import load_translations
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -192,6 +193,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                         'reason': "Sterility doubt",
                         }])
             self.assertFalse(lot.is_sales_stopped())
+            self.assertEqual(stop.lot_numbers, 'L1')
 
             Stop.stop([stop])
             self.assertEqual(stop.state, 'active')
@@ -286,6 +288,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
         Recall = pool.get('qms.recall')
         Line = pool.get('qms.recall.line')
         LineLot = pool.get('qms.recall.line.lot')
+        Stop = pool.get('qms.sales.stop')
         from trytond.modules.qms_trace.exceptions import RecallError
         company = create_company()
         with set_company(company):
@@ -307,6 +310,9 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                         'notice': "Manufacturer notice",
                         }])
 
+            mechanism, = customers['A'].contact_mechanisms
+            mechanism.name = "Ms Li"
+            mechanism.save()
             Recall.open([recall])
 
             self.assertEqual(recall.state, 'open')
@@ -314,11 +320,22 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             self.assertTrue(lot2.is_sales_stopped())
             stop, = recall.stops
             self.assertEqual(stop.state, 'active')
+            self.assertFalse(stop.reason)
+            load_translations('zh_CN', 'qms_trace')
+            for language, text in [
+                    ('en', "Recall R-1: Seal defect"),
+                    ('zh_CN', "召回 R-1：Seal defect"),
+                    ]:
+                with Transaction().set_context(language=language):
+                    self.assertEqual(Stop(stop.id).description, text)
             # one line per customer, B returned everything
             self.assertEqual(
                 [(l.customer, l.delivered_quantity) for l in recall.lines],
                 [(customers['A'], 4), (customers['C'], 4)])
             line_a, line_c = recall.lines
+            # the person to call, not the company again
+            self.assertEqual(line_a.contact, "Ms Li")
+            self.assertFalse(line_c.contact)
             self.assertEqual(
                 [(r.lot, r.delivered_quantity) for r in line_a.lots],
                 [(lot, 3), (lot2, 1)])
@@ -387,6 +404,11 @@ class QmsTraceQualityTestCase(unittest.TestCase):
 
             Recall.cancel([recall])
             self.assertFalse(lot.is_sales_stopped())
+            self.assertEqual(Stop(stop.id).state, 'released')
+            self.assertFalse(Stop(stop.id).release_reason)
+            with Transaction().set_context(language='zh_CN'):
+                self.assertEqual(Stop(stop.id).release_description,
+                    "召回 R-1 已取消。")
             with self.assertRaises(RecallError):
                 Line.write([line_c], {'phone': '110'})
 
