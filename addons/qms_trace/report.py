@@ -30,6 +30,7 @@ class PDFReportMixin:
         context = super().get_context(records, header, data)
         context['style'] = cls.style
         context['iso'] = cls.iso
+        context['today'] = Pool().get('ir.date').today()
         return context
 
     @classmethod
@@ -86,3 +87,23 @@ class NonconformingRegister(RegisterMixin, Report):
 
 class RecallRegister(RegisterMixin, Report):
     __name__ = 'qms.register.recall'
+
+
+class RecallNotice(PDFReportMixin, Report):
+    "Recall notice to each customer (召回通知)"
+    __name__ = 'qms.recall.notice'
+
+    @classmethod
+    def get_context(cls, records, header, data):
+        context = super().get_context(records, header, data)
+        context['recall_lots'] = cls.recall_lots
+        return context
+
+    @classmethod
+    def recall_lots(cls, recall, line=None):
+        """Return lot, quantity and shipments of what line's customer
+        received, or of every recalled lot without line"""
+        if line:
+            return [(l.lot, l.delivered_quantity, l.shipments)
+                for l in line.lots]
+        return [(lot, None, None) for lot in recall.lots]

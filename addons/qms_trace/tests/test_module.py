@@ -3,7 +3,6 @@ import base64
 import datetime as dt
 import io
 import os
-import subprocess
 import tempfile
 import zipfile
 from decimal import Decimal
@@ -23,7 +22,7 @@ from trytond.transaction import Transaction, check_access
 
 from .tools import (
     create_history, create_lot, create_party, create_product,
-    locations, move, shipment_out, today)
+    locations, move, pdf_text, shipment_out, today)
 
 
 class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
@@ -533,11 +532,7 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
                 [shipment.id], {})
 
             self.assertEqual(oext, 'pdf')
-            text = pdf_text(content)
-            if os.environ.get('QMS_REPORT_DIR'):
-                with open(os.path.join(os.environ['QMS_REPORT_DIR'],
-                            'delivery_note.pdf'), 'wb') as file:
-                    file.write(content)
+            text = pdf_text(content, 'delivery_note')
             lot = history['lot']
             for value in [
                     "Delivery Note", "CS-TEST-1",
@@ -558,14 +553,6 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
                 self.assertIn(value, text)
             self.assertNotIn(
                 lot.expiration_date.strftime('%m/%d/%Y'), text)
-
-def pdf_text(content):
-    "Return the text of the PDF content as pdftotext lays it out"
-    assert bytes(content).startswith(b'%PDF-'), content[:20]
-    return subprocess.run(['pdftotext', '-layout', '-', '-'],
-        input=bytes(content), capture_output=True, check=True
-        ).stdout.decode()
-
 
 def xlsx_text(data, sheet='sheet1'):
     with zipfile.ZipFile(io.BytesIO(data)) as file:
