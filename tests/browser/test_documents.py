@@ -1,0 +1,63 @@
+"""The printed documents of the demo as their readers get them: the
+warehouse prints the 随货同行单 of a demo delivery in zh_CN, as the web
+client's print button does (report execute over RPC); page 1 is saved as a
+PNG next to the screenshots for review."""
+import base64
+import os
+import subprocess
+
+import pytest
+
+from demo import base, trace
+
+from .conftest import RPC
+
+pytestmark = pytest.mark.browser
+
+
+def test_warehouse_prints_delivery_note(server, screenshots):
+    "The 随货同行单 of a demo delivery is a PDF with every GSP field filled"
+    warehouse = RPC(server, 'warehouse')
+    shipment, = warehouse.find('stock.shipment.out',
+        [('reference', '=', 'SO-DEMO-2501-1')], ['number'])
+    oext, content, _, name = warehouse.call(
+        'report.stock.shipment.out.qms_delivery_note.execute',
+        [shipment['id']], {}, warehouse.context)
+    assert oext == 'pdf', (oext, name)
+    content = base64.b64decode(content['base64'])
+    assert content.startswith(b'%PDF-')
+    path = os.path.join(screenshots, 'delivery-note.pdf')
+    with open(path, 'wb') as file:
+        file.write(content)
+    subprocess.run(['pdftoppm', '-png', '-r', '110', '-f', '1', '-l', '1',
+            '-singlefile', path, path[:-len('.pdf')]], check=True)
+    print(f"\ndelivery note page 1: {path[:-len('.pdf')]}.png")
+    text = subprocess.run(['pdftotext', '-layout', path, '-'],
+        capture_output=True, check=True).stdout.decode()
+    words = ''.join(text.split())
+
+    lot, = warehouse.find('stock.lot', [('number', '=', trace.LOT)],
+        ['production_date', 'expiration_date'])
+    effective_date = warehouse.find('stock.shipment.out',
+        [('id', '=', shipment['id'])], ['effective_date'])[0][
+        'effective_date']
+    iso = [d['__class__'] == 'date' and '%04d-%02d-%02d' % (
+            d['year'], d['month'], d['day'])
+        for d in [lot['production_date'], lot['expiration_date'],
+            effective_date]]
+    expected = [
+        "医疗器械随货同行单", shipment['number'], *iso,
+        # 供货者
+        base.COMPANY, base.COMPANY_ADDRESS[0], "京朝食药监械经营许20190088号",
+        base.COMPANY_PHONE,
+        # 购货者
+        trace.HOSPITAL, "示例路 88 号", "PDY00001211010115A1001",
+        "010-69156114",
+        # the line
+        "一次性使用无菌注射器 5ml", "国械注准20163140001", trace.SUPPLIER,
+        "鲁食药监械生产许20000002号", trace.LOT, "30", "0.80", "24.00",
+        *base.CONDITIONS[trace.PRODUCT], trace.CARRIER,
+        trace.SHIPPER, trace.CHECKER, "出库复核人", "供货者出库专用章",
+        "第 1 页，共 1 页"]
+    missing = [v for v in expected if ''.join(v.split()) not in words]
+    assert not missing, f"{missing} not in the delivery note:\n{text}"
