@@ -554,6 +554,21 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertNotIn(
                 lot.expiration_date.strftime('%m/%d/%Y'), text)
 
+            # a long note goes on over pages, repeating the column titles
+            loc = locations()
+            for _ in range(40):
+                move(company, product, lot, loc['stock'], loc['customer'],
+                    1, shipment=shipment, do=False)
+            oext, content, _, name = DeliveryNote.execute(
+                [shipment.id], {})
+            text = pdf_text(content, 'delivery_note_long')
+            pages = text.split('\f')[:-1]
+            self.assertGreater(len(pages), 1)
+            for i, page in enumerate(pages, 1):
+                self.assertIn(f"Page {i} of {len(pages)}", page)
+                self.assertIn("Registration / Filing No.", page)
+                self.assertIn("CS-TEST-1", page)
+
 def xlsx_text(data, sheet='sheet1'):
     with zipfile.ZipFile(io.BytesIO(data)) as file:
         return file.read(f'xl/worksheets/{sheet}.xml').decode()
