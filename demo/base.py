@@ -88,6 +88,18 @@ PRODUCTS = [
         'registration', 0, 1500, '2.50', False, 60),
     ]
 
+# code: model and specification as registered (型号, 规格)
+MODELS = {
+    'SYR-5ML': ("5ml", "0.6×25 TWLB 带针"),
+    'MASK-SURG': ("平面耳挂式", "17.5 cm×9.5 cm"),
+    'GLOVE-EX': ("无粉型", "M"),
+    'BPM-E10': ("E10", "上臂式"),
+    'MON-P12': ("P12", "12.1 英寸"),
+    'PACE-DR': ("DR", "双腔"),
+    'HIP-PRO': ("PRO", "股骨柄 12 号"),
+    'GLU-STRIP': ("GS-50", "50 片/盒"),
+    }
+
 # code: storage and transport conditions printed on the delivery note
 CONDITIONS = {
     'SYR-5ML': ("常温，干燥、通风、无腐蚀性气体的清洁环境",
@@ -183,7 +195,6 @@ def _company_details(company, today):
     if not party.contact_mechanisms:
         party.contact_mechanisms.new(type='phone', value=COMPANY_PHONE)
         party.save()
-    categories = Category.find([('parent', '=', None)])
     for kind, number, classes in COMPANY_LICENCES:
         if Qualification.find([('party', '=', party.id), ('kind', '=', kind)]):
             continue
@@ -193,7 +204,8 @@ def _company_details(company, today):
         if kind == 'operating':
             qualification.expiration_date = today + dt.timedelta(days=700)
         qualification.device_classes = classes
-        qualification.categories.extend(categories)
+        qualification.categories.extend(
+            Category.find([('parent', '=', None)]))
         qualification.save()
 
 
@@ -345,6 +357,7 @@ def _product(row, suppliers, today):
     product, = template.products
     product.cost_price = (Decimal(price) * Decimal('0.6')).quantize(
         Decimal('0.01'))
+    product.device_model, product.device_specification = MODELS[code]
     template.save()
     registration.templates.append(template)
     registration.save()
