@@ -1,8 +1,7 @@
 """The printed documents of the demo as their readers get them: the
-warehouse prints the 随货同行单 of a demo delivery in zh_CN, as the web
-client's print button does (report execute over RPC); page 1 is saved as a
-PNG next to the screenshots for review."""
-import base64
+warehouse prints the 随货同行单 of a demo delivery with the web client's
+print button in zh_CN; page 1 is saved as a PNG next to the screenshots
+for review."""
 import os
 import subprocess
 
@@ -15,20 +14,32 @@ from .conftest import RPC
 pytestmark = pytest.mark.browser
 
 
-def test_warehouse_prints_delivery_note(server, screenshots):
+def test_warehouse_prints_delivery_note(client, server, screenshots):
     "The 随货同行单 of a demo delivery is a PDF with every GSP field filled"
     warehouse = RPC(server, 'warehouse')
     shipment, = warehouse.find('stock.shipment.out',
         [('reference', '=', 'SO-DEMO-2501-1')], ['number'])
-    oext, content, _, name = warehouse.call(
-        'report.stock.shipment.out.qms_delivery_note.execute',
-        [shipment['id']], {}, warehouse.context)
-    assert oext == 'pdf', (oext, name)
-    content = base64.b64decode(content['base64'])
-    assert content.startswith(b'%PDF-')
+    client.login('warehouse')
+    client.page.evaluate('url => Sao.open_url(url)',
+        f"{client.database}/model/stock.shipment.out/{shipment['id']}")
+    client.wait_for(client.tab.locator('.form').first, "the shipment form")
+    client.settle()
+    client.shot('shipment')
+    client.tab.locator('button[title="打印"]').first.click()
+    client.tab.locator(
+        '.dropdown-menu:visible a', has_text="随货同行单").click()
+    link = client.page.locator('.modal.in a[download]')
+    client.wait_for(link, "the download of the delivery note", timeout=60)
+    with client.page.expect_download() as download:
+        link.click()
+    download = download.value
+    assert download.suggested_filename.endswith('.pdf'), (
+        download.suggested_filename)
     path = os.path.join(screenshots, 'delivery-note.pdf')
-    with open(path, 'wb') as file:
-        file.write(content)
+    download.save_as(path)
+    with open(path, 'rb') as file:
+        assert file.read(5) == b'%PDF-'
+
     subprocess.run(['pdftoppm', '-png', '-r', '110', '-f', '1', '-l', '1',
             '-singlefile', path, path[:-len('.pdf')]], check=True)
     print(f"\ndelivery note page 1: {path[:-len('.pdf')]}.png")
