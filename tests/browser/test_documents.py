@@ -2,6 +2,7 @@
 warehouse prints the 随货同行单 of a demo delivery with the web client's
 print button in zh_CN; page 1 is saved as a PNG next to the screenshots
 for review."""
+import base64
 import os
 import subprocess
 
@@ -25,7 +26,7 @@ def test_warehouse_prints_delivery_note(client, server, screenshots):
     client.wait_for(client.tab.locator('.form').first, "the shipment form")
     client.settle()
     client.shot('shipment')
-    client.tab.locator('button[title="打印"]').first.click()
+    client.tab.locator('button#print').first.click()
     client.tab.locator(
         '.dropdown-menu:visible a', has_text="随货同行单").click()
     link = client.page.locator('.modal.in a[download]')
@@ -74,3 +75,34 @@ def test_warehouse_prints_delivery_note(client, server, screenshots):
         "第 1 页，共 1 页"]
     missing = [v for v in expected if ''.join(v.split()) not in words]
     assert not missing, f"{missing} not in the delivery note:\n{text}"
+
+
+@pytest.mark.parametrize('login, report, model, domain, expected', [
+        ('quality', 'qms.recall.notice', 'qms.recall',
+            [('reference', '=', trace.RECALL)],
+            ["医疗器械召回通知", trace.RECALL, trace.HOSPITAL, trace.LOT,
+                "处理要求", "收货单位盖章"]),
+        ('quality', 'qms.register.recall', 'qms.recall', [],
+            ["召回登记册", trace.RECALL, trace.LOT]),
+        ('aftersales', 'qms.register.complaint', 'sale.complaint', [],
+            ["投诉登记册"]),
+        ])
+def test_recall_notice_and_registers(
+        server, screenshots, login, report, model, domain, expected):
+    "The recall notice and the registers of the demo print as PDF"
+    user = RPC(server, login)
+    ids = user(model, 'search', domain, 0, None, None)
+    oext, content, _, name = user.call(f'report.{report}.execute',
+        ids, {}, user.context)
+    assert oext == 'pdf', (report, oext)
+    path = os.path.join(screenshots, f'{report}.pdf')
+    with open(path, 'wb') as file:
+        file.write(base64.b64decode(content['base64']))
+    subprocess.run(['pdftoppm', '-png', '-r', '80', '-f', '1', '-l', '1',
+            '-singlefile', path, path[:-len('.pdf')]], check=True)
+    text = subprocess.run(['pdftotext', path, '-'],
+        capture_output=True, check=True).stdout.decode()
+    words = ''.join(text.split())
+    missing = [v for v in expected + ["第 1 页"]
+        if ''.join(v.split()) not in words]
+    assert not missing, f"{missing} not in {report}:\n{text}"
