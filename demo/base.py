@@ -94,11 +94,39 @@ UNITS = {
     'MON-P12': "台", 'PACE-DR': "个", 'HIP-PRO': "套", 'GLU-STRIP': "盒",
     }
 
+# code: model and specification as registered (型号, 规格)
+MODELS = {
+    'SYR-5ML': ("5ml", "0.6×25 TWLB 带针"),
+    'MASK-SURG': ("平面耳挂式", "17.5 cm×9.5 cm"),
+    'GLOVE-EX': ("无粉型", "M"),
+    'BPM-E10': ("E10", "上臂式"),
+    'MON-P12': ("P12", "12.1 英寸"),
+    'PACE-DR': ("DR", "双腔"),
+    'HIP-PRO': ("PRO", "股骨柄 12 号"),
+    'GLU-STRIP': ("GS-50", "50 片/盒"),
+    }
+
+# code: storage and transport conditions printed on the delivery note
+CONDITIONS = {
+    'SYR-5ML': ("常温，干燥、通风、无腐蚀性气体的清洁环境",
+        "常温运输，防潮、防重压"),
+    'MASK-SURG': ("相对湿度不超过 80%、无腐蚀性气体、通风良好的室内",
+        "常温运输，防雨防潮"),
+    'GLOVE-EX': ("阴凉干燥处，避免阳光直射", "常温运输，避免挤压"),
+    'BPM-E10': ("-20 °C～55 °C，相对湿度不超过 95%", "防震、防雨，避免碰撞"),
+    'MON-P12': ("-20 °C～60 °C，相对湿度不超过 95%，无腐蚀性气体",
+        "防震、防潮，轻拿轻放"),
+    'PACE-DR': ("0 °C～40 °C，干燥，无菌包装完好", "专人专车配送，防震"),
+    'HIP-PRO': ("常温，干燥，无菌包装完好", "防震、防挤压"),
+    'GLU-STRIP': ("2 °C～30 °C，密封干燥，避光", "2 °C～30 °C 运输，避免高温"),
+    }
+
 
 def load(config):
     today = dt.date.today()
     company = _company(config)
     _sequences()
+    _company_details(company, today)
     _accounts(company)
     _users(config)
     customers = [_customer(*c, today=today) for c in CUSTOMERS]
@@ -182,6 +210,43 @@ def _company(config):
     warehouse.save()
     company, = Company.find([('party.name', '=', COMPANY)])
     return company
+
+
+# what the delivery note prints of the supplier (供货者): address, phone
+# and licences (classes II-III operating licence, class II filing)
+COMPANY_ADDRESS = ("北京市朝阳区酒仙桥路 10 号 3 号楼", "100015", "北京")
+COMPANY_PHONE = '010-6438 8899'
+COMPANY_LICENCES = [
+    ('business', '91110105MA00RK8P12', ['1', '2', '3']),
+    ('operating', '京朝食药监械经营许20190088号', ['2', '3']),
+    ('filing', '京朝食药监械经营备20190156号', ['2']),
+    ]
+
+
+def _company_details(company, today):
+    Party = Model.get('party.party')
+    Qualification = Model.get('party.qualification')
+    Category = Model.get('qms.device.category')
+    party = Party(company.party.id)
+    address, = party.addresses[:1] or [party.addresses.new()]
+    if not address.street:
+        address.street, address.postal_code, address.city = COMPANY_ADDRESS
+        party.save()
+    if not party.contact_mechanisms:
+        party.contact_mechanisms.new(type='phone', value=COMPANY_PHONE)
+        party.save()
+    for kind, number, classes in COMPANY_LICENCES:
+        if Qualification.find([('party', '=', party.id), ('kind', '=', kind)]):
+            continue
+        qualification = Qualification(party=party, kind=kind, number=number,
+            issuer="北京市朝阳区市场监督管理局",
+            issue_date=today - dt.timedelta(days=3 * 365))
+        if kind == 'operating':
+            qualification.expiration_date = today + dt.timedelta(days=700)
+        qualification.device_classes = classes
+        qualification.categories.extend(
+            Category.find([('parent', '=', None)]))
+        qualification.save()
 
 
 def _accounts(company):
@@ -338,11 +403,14 @@ def _product(row, suppliers, today):
     template.registration = registration
     template.implantable = implantable
     template.min_shelf_life_days = shelf_life
+    template.storage_conditions, template.transport_conditions = (
+        CONDITIONS[code])
     template.lot_required = ['supplier', 'storage', 'customer']
     template.code = code
     product, = template.products
     product.cost_price = (Decimal(price) * Decimal('0.6')).quantize(
         Decimal('0.01'))
+    product.device_model, product.device_specification = MODELS[code]
     template.save()
     registration.templates.append(template)
     registration.save()

@@ -16,6 +16,10 @@ PRICE = Decimal('0.80')
 SUPPLIER = "山东威洁医用高分子制品股份有限公司"
 HOSPITAL = "北京协和样例医院"
 DISTRIBUTOR = "国药样例医疗器械经销有限公司"
+# who ships and who checks the goods against the order (出库复核)
+SHIPPER = "仓管员 刘洋"
+CHECKER = "质量负责人 王芳"
+CARRIER = "自有车辆配送（京A·12345）"
 
 
 def load(config):
@@ -114,8 +118,12 @@ def _receive(reference, product, lot, supplier, quantity, date):
 
 
 def _deliver(reference, product, lot, customer, quantity, date):
+    Employee = Model.get('company.employee')
+    shipper, = Employee.find([('party.name', '=', SHIPPER)])
+    checker, = Employee.find([('party.name', '=', CHECKER)])
     shipment = _shipment('stock.shipment.out', reference,
-        customer=customer, planned_date=date, effective_date=date)
+        customer=customer, planned_date=date, effective_date=date,
+        transport_carrier=CARRIER, shipped_by=shipper, packed_by=checker)
     if shipment.id is None or shipment.id < 0:
         _move(shipment, shipment.outgoing_moves, product, None, quantity,
             date, shipment.warehouse_output, customer.customer_location,

@@ -13,6 +13,8 @@ class Template(metaclass=PoolMeta):
 
     storage_conditions = fields.Char("Storage Conditions",
         help="Printed on the delivery note, e.g. 2-8 °C, keep dry.")
+    transport_conditions = fields.Char("Transport Conditions",
+        help="Printed on the delivery note, e.g. cold chain 2-8 °C.")
 
 
 class Product(metaclass=PoolMeta):

@@ -22,7 +22,7 @@ from trytond.transaction import Transaction, check_access
 
 from .tools import (
     create_history, create_lot, create_party, create_product,
-    locations, move, shipment_out, today)
+    locations, move, pdf_text, shipment_out, today)
 
 
 class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
@@ -482,32 +482,92 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
 
     @with_transaction()
     def test_delivery_note(self):
-        "Test the delivery note renders the regulatory fields"
+        "Test the delivery note prints every GSP field as PDF"
         pool = Pool()
+        Party = pool.get('party.party')
+        Employee = pool.get('company.employee')
+        Template = pool.get('product.template')
         ShipmentOut = pool.get('stock.shipment.out')
         DeliveryNote = pool.get(
             'stock.shipment.out.qms_delivery_note', type='report')
         company = create_company()
         with set_company(company):
             history = create_history(company)
+            product = history['product']
+            Template.write([product.template], {
+                    'transport_conditions': "Insulated box",
+                    })
+            Party.write([company.party], {
+                    'addresses': [(
+                            'write', [a.id for a in company.party.addresses], {
+                                'street': "9 Warehouse Road",
+                                'city': "Shanghai",
+                                })],
+                    'qualifications': [('create', [{
+                                    'kind': 'operating',
+                                    'number': "SUPPLIER-LIC-1",
+                                    'device_classes': ['1', '2', '3'],
+                                    'verified_by': Transaction().user,
+                                    'verified_date': today(),
+                                    }])],
+                    })
+            shipper, checker = Employee.create([{
+                        'company': company.id,
+                        'party': create_party("Shipper Wang").id,
+                        }, {
+                        'company': company.id,
+                        'party': create_party("Checker Li").id,
+                        }])
             shipment = history['shipments']['A']
+            ship_date = today() - dt.timedelta(days=8)
             ShipmentOut.write([shipment], {
+                    'number': "CS-TEST-1",
+                    'effective_date': ship_date,
                     'transport_carrier': "SF Express",
-                    'transport_conditions': "Cold chain",
+                    'shipped_by': shipper.id,
+                    'packed_by': checker.id,
                     })
 
             oext, content, _, name = DeliveryNote.execute(
                 [shipment.id], {})
 
-            self.assertEqual(oext, 'odt')
-            with zipfile.ZipFile(io.BytesIO(content)) as file:
-                text = file.read('content.xml').decode()
-            for value in ["随货同行单", "Customer A", "1 Customer A Road",
-                    "国械注准20163460001", "Stent Registrant",
-                    "Stent Manufacturer", "L1", "ST-10", "2-8 °C",
-                    "SF Express", "Cold chain", "+8657188880000"]:
+            self.assertEqual(oext, 'pdf')
+            text = pdf_text(content, 'delivery_note')
+            lot = history['lot']
+            for value in [
+                    "Delivery Note", "CS-TEST-1",
+                    ship_date.isoformat(),
+                    company.party.name, "9 Warehouse Road",
+                    "SUPPLIER-LIC-1",
+                    "Customer A", "1 Customer A Road", "LIC-Customer A",
+                    "+8657188880000",
+                    "Stent", "ST-10 / 10 mm", "国械注准20163460001",
+                    "Stent Registrant", "Stent Manufacturer",
+                    "浙食药监械生产许20150001号", "L1",
+                    lot.production_date.isoformat(),
+                    lot.expiration_date.isoformat(),
+                    "Unit", "100.00", "300.00",
+                    "2-8 °C", "Insulated box", "SF Express",
+                    "Shipper Wang", "Checker Li", "Outbound Checker",
+                    "Seal", "Page 1 of 1"]:
                 self.assertIn(value, text)
+            self.assertNotIn(
+                lot.expiration_date.strftime('%m/%d/%Y'), text)
 
+            # a long note goes on over pages, repeating the column titles
+            loc = locations()
+            for _ in range(40):
+                move(company, product, lot, loc['stock'], loc['customer'],
+                    1, shipment=shipment, do=False)
+            oext, content, _, name = DeliveryNote.execute(
+                [shipment.id], {})
+            text = pdf_text(content, 'delivery_note_long')
+            pages = text.split('\f')[:-1]
+            self.assertGreater(len(pages), 1)
+            for i, page in enumerate(pages, 1):
+                self.assertIn(f"Page {i} of {len(pages)}", page)
+                self.assertIn("Registration / Filing No.", page)
+                self.assertIn("CS-TEST-1", page)
 
 def xlsx_text(data, sheet='sheet1'):
     with zipfile.ZipFile(io.BytesIO(data)) as file:

@@ -1,6 +1,8 @@
 # This file is part of the QMS modules for Tryton.
 "Records built by the unit tests"
 import datetime as dt
+import os
+import subprocess
 from decimal import Decimal
 
 from trytond.pool import Pool
@@ -205,3 +207,16 @@ def create_history(company):
         'customers': customers,
         'shipments': shipments,
         }
+
+
+def pdf_text(content, name=None):
+    """Return the text of the PDF content as pdftotext lays it out; with
+    QMS_REPORT_DIR set, keep the PDF there as name for review"""
+    content = bytes(content)
+    assert content.startswith(b'%PDF-'), content[:20]
+    if name and os.environ.get('QMS_REPORT_DIR'):
+        path = os.path.join(os.environ['QMS_REPORT_DIR'], name + '.pdf')
+        with open(path, 'wb') as file:
+            file.write(content)
+    return subprocess.run(['pdftotext', '-layout', '-', '-'],
+        input=content, capture_output=True, check=True).stdout.decode()
