@@ -5,6 +5,7 @@ import unittest
 import polib
 
 from trytond import backend
+from trytond.exceptions import LoginException
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
@@ -56,6 +57,7 @@ class TranslationTestCase(unittest.TestCase):
         Sale = pool.get('sale.sale')
         Shipment = pool.get('stock.shipment.out')
         Address = pool.get('party.address')
+        User = pool.get('res.user')
         zh_cn, = Lang.search([('code', '=', 'zh_CN')])
         Lang.load_translations([zh_cn])
 
@@ -90,3 +92,10 @@ class TranslationTestCase(unittest.TestCase):
             self.assertEqual(
                 dict(Sale.fields_get(['state'])['state']['selection'])[
                     'draft'], "草稿")
+
+        # the web client asks for the password in its browser's language,
+        # sent as zh-CN
+        with Transaction().set_context(language='zh-CN'):
+            with self.assertRaises(LoginException) as cm:
+                User.get_login('admin', {})
+        self.assertEqual(cm.exception.message, "admin 的密码")
