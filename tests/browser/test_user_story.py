@@ -28,13 +28,12 @@ LOT = 'BPM-2401'
 def test_sales_user_sees_q01(client, admin):
     "A zh_CN salesperson cannot quote to a customer whose licence expired"
     client.login('sales')
-    # Tryton's own sale module has no zh_CN for its menu and buttons
-    client.open_menu('Sales', 'Sales')
+    client.open_menu('销售', '销售订单')
     client.shot('sales')
     client.open_record(BLOCKED_CUSTOMER)
     client.shot('blocked-sale')
 
-    client.click_button('Quote')
+    client.click_button('报价')
     text = client.message()
     client.shot('q01-message')
     assert '[Q01]' in text, text
@@ -50,13 +49,13 @@ def test_sales_user_sees_q01(client, admin):
 def test_sales_user_confirms_good_sale(client, admin):
     "The salesperson quotes and confirms the hospital's order"
     client.login('sales')
-    client.open_menu('Sales', 'Sales')
+    client.open_menu('销售', '销售订单')
     client.open_record(walkthrough.HOSPITAL)
     assert client.field('description') == walkthrough.SALE
     client.shot('good-sale')
-    client.click_button('Quote')
+    client.click_button('报价')
     client.shot('quoted')
-    client.click_button('Confirm')
+    client.click_button('确认')
     client.shot('confirmed')
 
     sale, = admin.find('sale.sale',
@@ -112,7 +111,7 @@ def test_warehouse_scans_udi_and_ships(client, admin):
     for label in ['选货', '拣货', '包装']:
         client.click_button(label)
         client.shot(label)
-    client.click_button('Complete', confirm=True)
+    client.click_button('完成', confirm=True)
     client.shot('done')
 
     shipment, = admin('stock.shipment.out', 'read', [shipment['id']],
