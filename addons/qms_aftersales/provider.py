@@ -245,6 +245,15 @@ class Party(metaclass=PoolMeta):
                 })
 
     @classmethod
+    def view_attributes(cls):
+        # a provider's form opens on its provider page
+        return super().view_attributes() + [
+            ('/form/notebook/page[@id="service_provider"]', 'states', {
+                    'invisible': ~Eval('service_provider'),
+                    }),
+            ]
+
+    @classmethod
     def default_service_provider(cls):
         return False
 

@@ -415,7 +415,8 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
 
     @classmethod
     def default_date(cls):
-        return dt.datetime.now()
+        # to the second, as the client shows and sends it back
+        return dt.datetime.now().replace(microsecond=0)
 
     @classmethod
     def default_channel(cls):
@@ -581,6 +582,27 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
             ('adverse_deadline', '=', None),
             ('adverse_deadline', '>=', now),
             ]
+
+    @classmethod
+    def validate_fields(cls, tickets, field_names):
+        super().validate_fields(tickets, field_names)
+        cls.check_subject(tickets, field_names)
+
+    @classmethod
+    def check_subject(cls, tickets, field_names=None):
+        "Check that a ticket says whom to call back and about what"
+        if field_names and not (field_names & {
+                    'customer', 'contact', 'product', 'description'}):
+            return
+        for ticket in tickets:
+            if not ticket.customer and not ticket.contact:
+                raise TicketError(gettext(
+                        'qms_aftersales.msg_ticket_customer_or_contact',
+                        ticket=ticket.rec_name))
+            if not ticket.product and not ticket.description:
+                raise TicketError(gettext(
+                        'qms_aftersales.msg_ticket_product_or_description',
+                        ticket=ticket.rec_name))
 
     @classmethod
     def preprocess_values(cls, mode, values):

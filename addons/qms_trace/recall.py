@@ -4,9 +4,10 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval
+from trytond.pyson import Bool, Eval, PYSONEncoder
 from trytond.transaction import Transaction
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 
 from .exceptions import RecallError
 from .export import to_bytes
@@ -14,6 +15,8 @@ from .export import to_bytes
 # The context key under which the recall creates its lines; RPC strips
 # private (_) keys so that no client can create a line.
 RECALL_CONTEXT = '_qms_recall_lines'
+# The context key with the lots a new recall proposes
+LOTS_CONTEXT = 'qms_recall_lots'
 
 LEVELS = [
     ('1', "Level I"),
@@ -138,6 +141,10 @@ class Recall(Workflow, ModelSQL, ModelView):
     def default_level(cls):
         return '2'
 
+    @classmethod
+    def default_lots(cls):
+        return Transaction().context.get(LOTS_CONTEXT, [])
+
     def get_rec_name(self, name):
         return self.reference
 
@@ -230,6 +237,20 @@ class Recall(Workflow, ModelSQL, ModelView):
     def cancel(cls, recalls):
         Stop = Pool().get('qms.sales.stop')
         Stop.release_by_origin([s for r in recalls for s in r.stops])
+
+
+class RecallStart(Wizard):
+    "Start Recall"
+    __name__ = 'qms.recall.start'
+
+    start = StateAction('qms_trace.act_recall_new')
+
+    def do_start(self, action):
+        lots = sorted({r.lot.id for r in self.records if r.lot})
+        action['pyson_context'] = PYSONEncoder().encode({
+                LOTS_CONTEXT: lots,
+                })
+        return action, {}
 
 
 class RecallLot(ModelSQL):

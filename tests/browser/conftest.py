@@ -347,6 +347,131 @@ class Client:
         self.tab.locator('.form .nav-tabs a', has_text=label).first.click()
         self.settle()
 
+    def new_record(self):
+        "Start a new record in the form (the New button)"
+        self.tab.locator('button[title="新建"]').first.click()
+        self.wait_for(self.tab.locator('.form').first, "a new record")
+        self.settle()
+
+    def widget(self, name):
+        """The input of the field name in the form, its notebook page
+        shown"""
+        form = self.tab.locator('.form').first
+        widget = form.locator(f'[name="{name}"]').first
+        widget.evaluate("""el => {
+            for (let pane = el.closest('.tab-pane'); pane;
+                    pane = pane.parentElement.closest('.tab-pane')) {
+                if (!pane.classList.contains('active')) {
+                    document.querySelector(`a[href="#${pane.id}"]`).click();
+                }
+            }}""")
+        # some widgets (numbers) keep a hidden input of the same name
+        widget = form.locator(f'[name="{name}"]:visible').first
+        widget.wait_for()
+        return widget
+
+    def choose(self, name, value, keyboard=False):
+        """Choose value (its key) in the selection name, with the mouse or
+        with the arrow keys"""
+        select = self.widget(name)
+        option = json.dumps(value)
+        if keyboard:
+            values = select.evaluate(
+                'el => Array.from(el.options).map(o => o.value)')
+            move = values.index(option) - values.index(
+                select.evaluate('el => el.value'))
+            select.focus()
+            for _ in range(abs(move)):
+                select.press('ArrowDown' if move > 0 else 'ArrowUp')
+            select.press('Tab')
+        else:
+            select.select_option(value=option)
+        self.settle()
+
+    def pick(self, name, text):
+        """Type text in the many2one name and pick the completion that
+        shows it; return the completion's text"""
+        entry = self.widget(name)
+        entry.click()
+        entry.fill('')
+        entry.press_sequentially(text, delay=20)
+        item = self.tab.locator('.dropdown.open .dropdown-completion '
+            'li:not(.dropdown-action) a', has_text=text).first
+        self.wait_for(item, f"a completion of {text!r} in {name}")
+        label = item.inner_text().strip()
+        item.click()
+        self.settle()
+        return label
+
+    def refer(self, name, model, text):
+        """Choose model in the reference name, then pick the record that
+        shows text; return the completion's text"""
+        self.widget(name).locator('xpath=ancestor::*[contains('
+            'concat(" ", @class, " "), " form-reference ")][1]//select'
+            ).select_option(value=model)
+        self.settle()
+        return self.pick(name, text)
+
+    def type_date(self, name, value):
+        "Type the date or datetime value in the field name"
+        entry = self.widget(name)
+        entry.click()
+        entry.fill(value.strftime(
+            '%Y-%m-%d %H:%M:%S' if isinstance(value, dt.datetime)
+            else '%Y-%m-%d'))
+        entry.press('Tab')
+        self.settle()
+
+    def type_text(self, name, text):
+        entry = self.widget(name)
+        entry.click()
+        entry.fill(text)
+        entry.press('Tab')
+        self.settle()
+
+    def editable_fields(self):
+        """The fields the form lets the user change now: editable inputs
+        not hidden by the field's states (on any notebook page)"""
+        return self.tab.locator('.form').first.evaluate("""form => {
+            const names = new Set();
+            for (const el of form.querySelectorAll(
+                    'input[name], select[name], textarea[name]')) {
+                if (el.disabled || el.readOnly) { continue; }
+                let hidden = false;
+                for (let p = el; p && p !== form; p = p.parentElement) {
+                    if (p.style.display === 'none'
+                            || p.classList.contains('form-one2many')
+                            || p.classList.contains('form-many2many')) {
+                        hidden = true;
+                        break;
+                    }
+                }
+                if (!hidden) { names.add(el.getAttribute('name')); }
+            }
+            return Array.from(names);
+        }""")
+
+    def save(self):
+        "Save the record; return its id, failing on any message"
+        self.tab.locator('button[title="保存"]').first.click()
+        self.settle()
+        for kind in ['warning-dialog', 'error-dialog', 'message-dialog']:
+            dialog = self.page.locator(f'.{kind}.in')
+            if dialog.count():
+                raise StepFailed(f"saving showed: {dialog.first.inner_text()}")
+        record_id = self.tab.evaluate("""pane => {
+            for (const tab of Sao.Tab.tabs) {
+                if (tab.el[0] === pane || pane.contains(tab.el[0])) {
+                    const record = tab.screen.current_record;
+                    return record ? record.id : null;
+                }
+            }
+            return null;
+        }""")
+        if not record_id or record_id < 0:
+            raise StepFailed(f"the record was not saved (id {record_id})")
+        return record_id
+
     def field(self, name, container=None):
         "The value the form (or container) shows for the field name"
         if container is None:

@@ -66,6 +66,8 @@ def create_ticket(unit, **values):
     pool = Pool()
     Ticket = pool.get('qms.ticket')
     values.setdefault('handling_unit', unit.id)
+    values.setdefault('contact', "Caller 138 0000 0000")
+    values.setdefault('description', "Does not start")
     ticket, = Ticket.create([values])
     return ticket
 
@@ -137,6 +139,41 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
                 normal.response_deadline, date + dt.timedelta(hours=24))
             self.assertEqual(
                 normal.resolution_deadline, date + dt.timedelta(hours=72))
+
+    @with_transaction()
+    def test_ticket_says_whom_and_what(self):
+        "A ticket needs a customer or a contact, a product or a description"
+        pool = Pool()
+        Ticket = pool.get('qms.ticket')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            customer, = Party.create([{'name': "Customer"}])
+            product = create_product("Monitor")
+            for values in [
+                    {'contact': "Ms Li"}, {'customer': customer.id},
+                    {'description': "Broken"}, {'product': product.id}]:
+                with self.subTest(values=values):
+                    with self.assertRaises(TicketError):
+                        create_ticket(units['store'], **{
+                                'contact': None, 'description': None,
+                                **values})
+            for values in [
+                    {'contact': "Ms Li", 'description': "Broken"},
+                    {'customer': customer.id, 'product': product.id}]:
+                with self.subTest(values=values):
+                    create_ticket(units['store'], **{
+                            'contact': None, 'description': None, **values})
+            ticket = create_ticket(units['store'])
+            with self.assertRaises(TicketError):
+                Ticket.write([ticket], {'description': None})
+
+    @with_transaction()
+    def test_ticket_default_date_to_the_second(self):
+        "A new ticket's date is what the client shows and sends back"
+        Ticket = Pool().get('qms.ticket')
+        self.assertEqual(Ticket.default_date().microsecond, 0)
 
     @with_transaction()
     def test_escalate_overdue(self):

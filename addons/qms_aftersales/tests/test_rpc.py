@@ -144,7 +144,7 @@ class TicketRPCTestCase(RouteTestCase):
         with Transaction().start(self.db_name, 0):
             ticket = Pool().get('qms.ticket')(ticket_id)
             self.assertEqual(ticket.state, 'in_progress')
-            self.assertEqual(ticket.description, None)
+            self.assertNotEqual(ticket.description, "Mine")
 
     def test_discussion(self):
         "The discussion of a ticket is the business of those who read it"
@@ -194,7 +194,8 @@ class TicketRPCTestCase(RouteTestCase):
             self.assertIn('workflow', result['error'][1][0])
         result = self.call(client, headers, 'model.qms.ticket.create',
             [{'handling_unit': self.units['store'], 'state': 'closed',
-                    'company': self.company}])
+                    'company': self.company, 'contact': "Ms Li",
+                    'description': "Broken"}])
         self.assertIn('workflow', result['error'][1][0])
         with Transaction().start(self.db_name, 0):
             ticket = Pool().get('qms.ticket')(ticket_id)

@@ -84,6 +84,8 @@ def create_results(provider, date, passed, failed):
 def create_ticket(store, date, **values):
     Ticket = Pool().get('qms.ticket')
     values.setdefault('type', 'repair')
+    values.setdefault('contact', "Caller 138 0000 0000")
+    values.setdefault('description', "Does not start")
     ticket, = Ticket.create([{
                 'handling_unit': store.id,
                 'date': dt.datetime.combine(date, dt.time(10)),

@@ -16,6 +16,7 @@ from trytond.modules.qms_trace.export import (
     PURCHASE_COLUMNS, SALES_COLUMNS)
 from trytond.modules.qms_trace.record import retain_until
 from trytond.pool import Pool
+from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import (
     ModuleTestCase, RouteTestCase, with_transaction)
 from trytond.transaction import Transaction, check_access
@@ -59,6 +60,34 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(rows[1]['shipments'], [
                     history['shipments']['B'],
                     history['shipments']['B-return']])
+
+    @with_transaction()
+    def test_recall_start_from_trace(self):
+        "Test a recall started from trace rows proposes their lots"
+        pool = Pool()
+        Downstream = pool.get('qms.trace.downstream')
+        Recall = pool.get('qms.recall')
+        RecallStart = pool.get('qms.recall.start', type='wizard')
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+            lot = history['lot']
+            with Transaction().set_context(lots=[lot.id]):
+                rows = Downstream.search([])
+                self.assertEqual(len(rows), 2)
+                session_id, _, _ = RecallStart.create()
+                with Transaction().set_context(
+                        active_model=Downstream.__name__,
+                        active_id=rows[0].id,
+                        active_ids=[r.id for r in rows]):
+                    result = RecallStart.execute(session_id, {}, 'start')
+            (action, _), = result['actions']
+            self.assertEqual(action['res_model'], 'qms.recall')
+            context = PYSONDecoder().decode(action['pyson_context'])
+            with Transaction().set_context(context):
+                self.assertEqual(
+                    Recall.default_get(['lots'])['lots'], [lot.id])
+            self.assertEqual(Recall.default_get(['lots'])['lots'], [])
 
     @with_transaction()
     def test_trace_upstream(self):
