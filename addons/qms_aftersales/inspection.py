@@ -5,12 +5,13 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Workflow, fields,
     sequence_ordered)
 from trytond.model.exceptions import AccessError
+from trytond.modules.qms_sales.model import WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import InspectionError
-from .ticket import SATISFACTIONS, field_strings
+from .ticket import SATISFACTIONS
 
 STATES = [
     ('draft', "Draft"),
@@ -46,13 +47,12 @@ class ChecklistItem(sequence_ordered(), ModelSQL, ModelView):
     name = fields.Char("Item", required=True, translate=True)
 
 
-class _ChecklistMixin(Workflow):
+class _ChecklistMixin(WorkflowGuardMixin, Workflow):
     "A record filled from a checklist, done once complete"
     _states = {
         'readonly': Eval('state') != 'draft',
         }
-    # set by the buttons only
-    _workflow_fields = {'state'}
+    _workflow_locked = True
 
     @classmethod
     def __setup__(cls):
@@ -107,13 +107,6 @@ class _ChecklistMixin(Workflow):
                     raise AccessError(gettext(
                             'qms_aftersales.msg_checklist_record_delete',
                             record=record.rec_name))
-        elif mode == 'write' and external:
-            names = set(values) & cls._workflow_fields
-            if names:
-                raise AccessError(gettext(
-                        'qms_aftersales.msg_workflow_fields',
-                        record=records[0].rec_name if records else '',
-                        fields=field_strings(cls, names)))
 
     @classmethod
     @ModelView.button
@@ -173,7 +166,7 @@ class Inspection(_ChecklistMixin, ModelSQL, ModelView):
         'qms.provider.violation', "Violation", readonly=True)
     state = fields.Selection(
         STATES, "State", required=True, readonly=True, sort=False)
-    _workflow_fields = _ChecklistMixin._workflow_fields | {'violation'}
+    _workflow_fields = {'violation'}
 
     @classmethod
     def default_method(cls):
@@ -227,9 +220,11 @@ class Inspection(_ChecklistMixin, ModelSQL, ModelView):
                 items='; '.join(failed)))
 
 
-class InspectionLine(sequence_ordered(), ModelSQL, ModelView):
+class InspectionLine(
+        WorkflowGuardMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'qms.service.inspection.line'
     __string__ = "Service Inspection Item"
+    _workflow_parent = 'inspection'
 
     inspection = fields.Many2One(
         'qms.service.inspection', "Inspection", required=True,
@@ -280,7 +275,7 @@ class Survey(_ChecklistMixin, ModelSQL, ModelView):
     remarks = fields.Text("Remarks", states=_states)
     state = fields.Selection(
         STATES, "State", required=True, readonly=True, sort=False)
-    _workflow_fields = _ChecklistMixin._workflow_fields | {'satisfaction'}
+    _workflow_fields = {'satisfaction'}
 
     @classmethod
     def default_channel(cls):
@@ -318,9 +313,10 @@ class Survey(_ChecklistMixin, ModelSQL, ModelView):
         cls.write(surveys, {'satisfaction': None})
 
 
-class SurveyLine(sequence_ordered(), ModelSQL, ModelView):
+class SurveyLine(WorkflowGuardMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'qms.satisfaction.survey.line'
     __string__ = "Satisfaction Survey Question"
+    _workflow_parent = 'survey'
 
     survey = fields.Many2One(
         'qms.satisfaction.survey', "Survey", required=True,

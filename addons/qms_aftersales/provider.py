@@ -7,6 +7,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSingleton, ModelSQL, ModelView, fields)
+from trytond.modules.qms_sales.model import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -173,8 +174,9 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
             ]
 
 
-class Party(metaclass=PoolMeta):
+class Party(WorkflowGuardMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
+    _workflow_fields = {'provider_status'}
 
     service_provider = fields.Boolean(
         "Service Provider",

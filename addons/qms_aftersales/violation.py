@@ -12,6 +12,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.qms_sales.model import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -52,9 +53,10 @@ def month_period(date):
     return start, start + relativedelta(months=1, days=-1)
 
 
-class Violation(Workflow, ModelSQL, ModelView):
+class Violation(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'qms.provider.violation'
     __string__ = "Provider Violation"
+    _workflow_locked = True
     _states = {
         'readonly': Eval('state') != 'draft',
         }

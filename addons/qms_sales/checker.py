@@ -39,7 +39,9 @@ CLASS_KINDS = {
     '1': ['business'],
     }
 SALE_OPERATIONS = {'sale.sale:quote', 'sale.sale:confirm'}
-DELIVERY_OPERATIONS = {'stock.shipment.out:pack', 'stock.shipment.out:do'}
+# a customer move done without a customer shipment is checked on its own
+DELIVERY_OPERATIONS = {
+    'stock.shipment.out:pack', 'stock.shipment.out:do', 'stock.move:do'}
 RECEIPT_OPERATIONS = {'stock.shipment.in:receive', 'stock.shipment.in:do'}
 # The operation whose rules the "Check Qualifications" button evaluates:
 # the last gated one, so the user sees everything still ahead
@@ -65,6 +67,7 @@ DOCUMENTS = [
     ('sale.sale', "Sale"),
     ('stock.shipment.out', "Customer Shipment"),
     ('stock.shipment.in', "Supplier Shipment"),
+    ('stock.move', "Stock Move"),
     ]
 
 
@@ -76,6 +79,12 @@ def document_party(document):
         return document.customer
     elif document.__name__ == 'stock.shipment.in':
         return document.supplier
+    elif document.__name__ == 'stock.move':
+        customer = getattr(document.shipment, 'customer', None)
+        origin = document.origin
+        if not customer and origin and origin.__name__ == 'sale.line':
+            customer = origin.sale.party
+        return customer
 
 
 class Checker(Model):
@@ -253,6 +262,8 @@ class GateData:
         self.lots = {}
         if self.model == 'sale.sale':
             self.items = self._read_sale_items()
+        elif self.model == 'stock.move':
+            self.items = self._move_items()
         else:
             self.items = self._read_move_items()
         self.products = self._read_products({i.product for i in self.items})
@@ -330,6 +341,17 @@ class GateData:
                 self.lots[lot_id] = Lot(number, production_date)
             items.append(Item(document, self.parties[document], product,
                     lot_id, self.dates[document]))
+        return items
+
+    def _move_items(self):
+        "Return the items of documents that are moves"
+        items = []
+        for move in self.documents:
+            lot = move.lot
+            if lot:
+                self.lots[lot.id] = Lot(lot.number, lot.production_date)
+            items.append(Item(move, self.parties[move], move.product.id,
+                    lot.id if lot else None, self.dates[move]))
         return items
 
     def _read_products(self, product_ids):

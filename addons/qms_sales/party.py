@@ -11,6 +11,7 @@ from trytond.transaction import Transaction
 
 from .checker import CHECK_RESULTS
 from .exceptions import QualificationNumberError
+from .model import WorkflowGuardMixin
 from .registration import (
     DEVICE_CLASSES, VALIDITY_STATES, validity_domain, validity_state)
 
@@ -92,11 +93,13 @@ class Party(metaclass=PoolMeta):
         return super().copy(parties, default=default)
 
 
-class Qualification(DeactivableMixin, ModelSQL, ModelView):
+class Qualification(
+        WorkflowGuardMixin, DeactivableMixin, ModelSQL, ModelView):
     "Party Qualification"
     __name__ = 'party.qualification'
     _rec_name = 'number'
     _history = True
+    _workflow_fields = {'verified_by', 'verified_date'}
 
     party = fields.Many2One('party.party', "Party", required=True,
         ondelete='CASCADE')

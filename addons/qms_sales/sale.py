@@ -10,6 +10,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import OverrideError
+from .model import WorkflowGuardMixin
 
 # Writing one of these fields after the review re-opens it
 REVIEW_FIELDS = {
@@ -26,8 +27,10 @@ def transition_allowed(records, state):
     return [r for r in records if (r.state, state) in transitions]
 
 
-class Sale(metaclass=PoolMeta):
+class Sale(WorkflowGuardMixin, metaclass=PoolMeta):
     __name__ = 'sale.sale'
+    _workflow_fields = {
+        'reviewed_by', 'reviewed_at', 'invoice_state', 'shipment_state'}
 
     salesperson = fields.Many2One(
         'company.employee', "Salesperson",
@@ -107,14 +110,6 @@ class Sale(metaclass=PoolMeta):
         default.setdefault('review_note')
         default.setdefault('overrides')
         return super().copy(sales, default=default)
-
-    @classmethod
-    def check_modification(cls, mode, sales, values=None, external=False):
-        super().check_modification(
-            mode, sales, values=values, external=external)
-        if (mode == 'write' and external
-                and values.keys() & {'reviewed_by', 'reviewed_at'}):
-            raise AccessError(gettext('qms_sales.msg_review_button'))
 
     @classmethod
     def on_modification(cls, mode, sales, field_names=None):

@@ -3,6 +3,7 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.qms_sales.model import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -55,9 +56,11 @@ class Configuration(metaclass=PoolMeta):
         return getattr(self, 'recall_level%s_days' % level)
 
 
-class Recall(Workflow, ModelSQL, ModelView):
+class Recall(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Recall"
     __name__ = 'qms.recall'
+    _workflow_fields = {'open_date', 'close_date', 'stops'}
+    _workflow_locked = True
 
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -241,9 +244,10 @@ class Recall(Workflow, ModelSQL, ModelView):
             Stop.release(stops)
 
 
-class RecallLot(ModelSQL):
+class RecallLot(WorkflowGuardMixin, ModelSQL):
     "Recall - Lot"
     __name__ = 'qms.recall-stock.lot'
+    _workflow_parent = 'recall'
 
     recall = fields.Many2One(
         'qms.recall', "Recall", required=True, ondelete='CASCADE')
@@ -548,7 +552,8 @@ class RecallLineLot(ModelSQL, ModelView):
         if mode == 'write' and 'returned_quantity' in values:
             returned = values['returned_quantity'] or 0
             for row in rows:
-                if returned < (row.returned_quantity or 0):
+                # not "<": a NaN is never at least what was recorded
+                if not returned >= (row.returned_quantity or 0):
                     raise RecallError(gettext(
                             'qms_trace.msg_recall_line_returned_decrease',
                             line=row.rec_name,

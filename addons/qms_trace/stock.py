@@ -7,6 +7,7 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.modules.company import CompanyReport
+from trytond.modules.qms_sales.model import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 
 from .exceptions import RecordMissingError, ShelfLifeError
@@ -294,7 +295,7 @@ class ShipmentOut(metaclass=PoolMeta):
         return super()._sync_move_key(move) + (('udi', move.udi),)
 
 
-class ShipmentOutReturn(metaclass=PoolMeta):
+class ShipmentOutReturn(WorkflowGuardMixin, metaclass=PoolMeta):
     __name__ = 'stock.shipment.out.return'
 
     @classmethod
