@@ -11,7 +11,7 @@ from trytond.modules.qms_sales.model import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import DispatchError
 
@@ -272,9 +272,10 @@ class Party(WorkflowGuardMixin, metaclass=PoolMeta):
                 to_activate.extend(
                     p for p in parties if not p.provider_status)
         if to_activate:
-            super().write(cls.browse(to_activate), {
-                    'provider_status': 'active',
-                    })
+            with without_check_access():
+                super().write(cls.browse(to_activate), {
+                        'provider_status': 'active',
+                        })
 
     @classmethod
     def get_provider_figures(cls, parties, names):

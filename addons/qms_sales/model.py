@@ -1,6 +1,6 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.i18n import gettext
-from trytond.model import EvalEnvironment, Model
+from trytond.model import EvalEnvironment
 from trytond.model.exceptions import AccessError
 from trytond.pyson import PYSONDecoder, PYSONEncoder
 from trytond.transaction import Transaction
@@ -30,6 +30,21 @@ class WorkflowGuardMixin:
     _workflow_parent = None
 
     @classmethod
+    def create(cls, vlist):
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            names = cls.workflow_fields()
+            for values in vlist:
+                forged = {n for n in names & values.keys()
+                    if not cls._workflow_default(n, values[n])}
+                if forged:
+                    raise AccessError(gettext(
+                            'qms_sales.msg_workflow_create',
+                            model=cls.__names__()['model'],
+                            fields=field_strings(cls, forged)))
+        return super().create(vlist)
+
+    @classmethod
     def check_modification(cls, mode, records, values=None, external=False):
         super().check_modification(
             mode, records, values=values, external=external)
@@ -49,12 +64,7 @@ class WorkflowGuardMixin:
     def check_workflow_modification(cls, mode, records, values):
         names = cls.workflow_fields()
         for record in records:
-            if mode == 'create':
-                forged = {n for n in names if not record._workflow_default(n)}
-            elif mode == 'write':
-                forged = names & values.keys()
-            else:
-                forged = set()
+            forged = names & values.keys() if mode == 'write' else set()
             if forged:
                 raise AccessError(gettext('qms_sales.msg_workflow_fields',
                         model=cls.__names__()['model'],
@@ -72,12 +82,10 @@ class WorkflowGuardMixin:
                     if parent._workflow_readonly(name):
                         raise parent._workflow_locked_error({name})
 
-    def _workflow_default(self, name):
-        "Tell if the field holds its default value (or none of both)"
-        value = getattr(self, name)
-        if isinstance(value, Model):
-            value = value.id
-        default = self._defaults[name]() if name in self._defaults else None
+    @classmethod
+    def _workflow_default(cls, name, value):
+        "Tell if value is the default of the field (or both are empty)"
+        default = cls._defaults[name]() if name in cls._defaults else None
         return value == default or not (value or default)
 
     def _workflow_readonly(self, name):

@@ -406,13 +406,21 @@ class QmsSalesTestCase(CompanyTestMixin, ModuleTestCase):
                         'warehouse_input': warehouse.input_location.id,
                         'warehouse_storage': warehouse.storage_location.id,
                         }])
-        concession, = Concession.create([{
-                    'number': 'C1', 'shipment': str(shipment),
-                    'customer': party.id, 'reason': "Late inspection",
-                    'customer_approval': "By phone",
-                    }])
+        values = {
+            'number': 'C1', 'shipment': str(shipment),
+            'customer': party.id, 'reason': "Late inspection",
+            'customer_approval': "By phone",
+            }
+        quality = create_user('quality', 'group_qms_quality')
+        with Transaction().set_user(quality.id), \
+                Transaction().set_context(_check_access=True):
+            for forged in [{'state': 'approved'}, {'approved_by': 1}]:
+                with self.subTest(forged=forged), \
+                        self.assertRaises(AccessError):
+                    Concession.create([{**values, **forged}])
+            concession, = Concession.create([{**values, 'state': 'draft'}])
+        concession = Concession(concession.id)
         check = Concession.check_modification
-        check('create', [concession], external=True)
         check('write', [concession], {'reason': "Later"}, external=True)
         for values in [{'state': 'approved'}, {'approved_by': 1}]:
             with self.subTest(values=values), self.assertRaises(AccessError):
@@ -420,14 +428,12 @@ class QmsSalesTestCase(CompanyTestMixin, ModuleTestCase):
 
         Concession.approve([concession])
         check('write', [concession], {'reason': "Later"})
-        for mode, values in [
-                ('create', None),
-                ('write', {'reason': "Later"}),
-                ('write', {'customer_document_name': "approval.pdf"}),
+        for values in [
+                {'reason': "Later"},
+                {'customer_document_name': "approval.pdf"},
                 ]:
-            with self.subTest(mode=mode, values=values), \
-                    self.assertRaises(AccessError):
-                check(mode, [concession], values, external=True)
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                check('write', [concession], values, external=True)
 
     @with_transaction()
     def test_qualification_business_licence(self):
