@@ -13,6 +13,7 @@ from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
+from trytond.modules.qms_sales.model import ModelMixin
 
 from .exceptions import FundClaimError
 from .ticket import field_strings
@@ -35,7 +36,7 @@ EDITABLE_FIELDS = {
     }
 
 
-class FundClaim(Workflow, ModelSQL, ModelView):
+class FundClaim(ModelMixin, Workflow, ModelSQL, ModelView):
     "After-Sales Fund Claim"
     __string__ = "After-Sales Fund Claim"
     __name__ = 'qms.fund.claim'
@@ -367,7 +368,7 @@ class FundClaim(Workflow, ModelSQL, ModelView):
         cls.write(claims, {'settled_date': Date.today()})
 
 
-class FundSummary(ModelSQL, ModelView):
+class FundSummary(ModelMixin, ModelSQL, ModelView):
     "After-Sales Fund Monthly Summary"
     __string__ = "After-Sales Fund Monthly Summary"
     __name__ = 'qms.fund.summary'

@@ -8,6 +8,7 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.modules.qms_sales.model import ModelMixin
 
 from .exceptions import InspectionError
 from .ticket import SATISFACTIONS, field_strings
@@ -19,7 +20,7 @@ STATES = [
     ]
 
 
-class Checklist(DeactivableMixin, ModelSQL, ModelView):
+class Checklist(ModelMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'qms.service.checklist'
     __string__ = "Service Checklist"
 
@@ -36,7 +37,7 @@ class Checklist(DeactivableMixin, ModelSQL, ModelView):
         return 'inspection'
 
 
-class ChecklistItem(sequence_ordered(), ModelSQL, ModelView):
+class ChecklistItem(ModelMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'qms.service.checklist.item'
     __string__ = "Service Checklist Item"
 
@@ -128,7 +129,7 @@ class _ChecklistMixin(Workflow):
         pass
 
 
-class Inspection(_ChecklistMixin, ModelSQL, ModelView):
+class Inspection(ModelMixin, _ChecklistMixin, ModelSQL, ModelView):
     "Service inspection: mystery check (暗查) or mutual check (互查)"
     __name__ = 'qms.service.inspection'
     __string__ = "Service Inspection"
@@ -227,7 +228,7 @@ class Inspection(_ChecklistMixin, ModelSQL, ModelView):
                 items='; '.join(failed)))
 
 
-class InspectionLine(sequence_ordered(), ModelSQL, ModelView):
+class InspectionLine(ModelMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'qms.service.inspection.line'
     __string__ = "Service Inspection Item"
 
@@ -248,7 +249,7 @@ class InspectionLine(sequence_ordered(), ModelSQL, ModelView):
         return True
 
 
-class Survey(_ChecklistMixin, ModelSQL, ModelView):
+class Survey(ModelMixin, _ChecklistMixin, ModelSQL, ModelView):
     "Customer satisfaction survey (顾客满意度调查)"
     __name__ = 'qms.satisfaction.survey'
     __string__ = "Satisfaction Survey"
@@ -318,7 +319,7 @@ class Survey(_ChecklistMixin, ModelSQL, ModelView):
         cls.write(surveys, {'satisfaction': None})
 
 
-class SurveyLine(sequence_ordered(), ModelSQL, ModelView):
+class SurveyLine(ModelMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'qms.satisfaction.survey.line'
     __string__ = "Satisfaction Survey Question"
 

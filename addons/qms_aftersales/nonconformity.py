@@ -4,6 +4,7 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
+from trytond.modules.qms_sales.model import ModelMixin
 
 from .exceptions import NonconformityError
 
@@ -23,7 +24,7 @@ DUE_DATES = {
     }
 
 
-class Nonconformity(Workflow, ModelSQL, ModelView):
+class Nonconformity(ModelMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'qms.nonconformity'
     __string__ = "Nonconformity"
     _rec_name = 'title'

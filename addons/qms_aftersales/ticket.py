@@ -16,6 +16,7 @@ from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import (
     Transaction, check_access, without_check_access)
+from trytond.modules.qms_sales.model import ModelMixin
 
 from .exceptions import TicketError
 
@@ -68,7 +69,8 @@ def field_strings(Model, names):
         '"%s"' % definitions[n]['string'] for n in sorted(names))
 
 
-class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
+class SLAPolicy(
+        ModelMixin, sequence_ordered(), MatchMixin, ModelSQL, ModelView):
     "Ticket SLA Policy"
     __string__ = "Ticket SLA Policy"
     __name__ = 'qms.ticket.sla'
@@ -91,7 +93,7 @@ class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
                 return policy
 
 
-class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
+class Ticket(ModelMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     "Service Ticket"
     __string__ = "Service Ticket"
     __name__ = 'qms.ticket'
@@ -954,7 +956,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
         return complaint
 
 
-class Escalation(ModelSQL, ModelView):
+class Escalation(ModelMixin, ModelSQL, ModelView):
     "Ticket Escalation"
     __string__ = "Ticket Escalation"
     __name__ = 'qms.ticket.escalation'

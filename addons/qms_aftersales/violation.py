@@ -17,6 +17,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.modules.qms_sales.model import ModelMixin, WizardMixin
 
 from .provider import STATUS_RANKS, on_time_response, satisfaction_value
 from .ticket import COMPLAINT_TYPES
@@ -52,7 +53,7 @@ def month_period(date):
     return start, start + relativedelta(months=1, days=-1)
 
 
-class Violation(Workflow, ModelSQL, ModelView):
+class Violation(ModelMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'qms.provider.violation'
     __string__ = "Provider Violation"
     _states = {
@@ -187,7 +188,7 @@ class Violation(Workflow, ModelSQL, ModelView):
         return counts
 
 
-class Sanction(ModelSQL, ModelView):
+class Sanction(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.provider.sanction'
     __string__ = "Provider Sanction"
 
@@ -387,7 +388,7 @@ class Sanction(ModelSQL, ModelView):
         cls.apply_ladder(Date.today().replace(day=1) - dt.timedelta(days=1))
 
 
-class WeeklyReport(ModelSQL, ModelView):
+class WeeklyReport(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.service.report.weekly'
     __string__ = "Weekly Service Quality Report"
 
@@ -523,7 +524,7 @@ class Cron(metaclass=PoolMeta):
                 ])
 
 
-class Evaluate(Wizard):
+class Evaluate(WizardMixin, Wizard):
     "Evaluate Providers"
     __name__ = 'qms.provider.evaluate'
     start = StateView(

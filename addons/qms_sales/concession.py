@@ -8,11 +8,12 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import ConcessionError
+from .model import ModelMixin
 
 _states = {'readonly': Eval('state') != 'draft'}
 
 
-class Concession(Workflow, ModelSQL, ModelView):
+class Concession(ModelMixin, Workflow, ModelSQL, ModelView):
     "Concession"
     __name__ = 'qms.concession'
     _rec_name = 'number'

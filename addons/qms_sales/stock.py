@@ -5,6 +5,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 
 from .exceptions import ImplantSerialError
+from .model import ModelMixin
 from .sale import transition_allowed
 
 INSPECTION_STATES = [
@@ -32,7 +33,7 @@ class Lot(metaclass=PoolMeta):
         return []
 
 
-class Move(metaclass=PoolMeta):
+class Move(ModelMixin, metaclass=PoolMeta):
     __name__ = 'stock.move'
 
     @classmethod

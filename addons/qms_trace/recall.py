@@ -7,6 +7,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.modules.qms_sales.model import ModelMixin, WizardMixin
 
 from .exceptions import RecallError
 from .export import to_bytes
@@ -55,7 +56,7 @@ class Configuration(metaclass=PoolMeta):
         return getattr(self, 'recall_level%s_days' % level)
 
 
-class Recall(Workflow, ModelSQL, ModelView):
+class Recall(ModelMixin, Workflow, ModelSQL, ModelView):
     "Recall"
     __name__ = 'qms.recall'
 
@@ -169,6 +170,24 @@ class Recall(Workflow, ModelSQL, ModelView):
                             recall=recall.rec_name))
 
     @classmethod
+    def validate_fields(cls, recalls, field_names):
+        super().validate_fields(recalls, field_names)
+        if 'state' in field_names:
+            cls.check_stops_released(recalls)
+
+    @classmethod
+    def check_stops_released(cls, recalls):
+        "Check no cancelled recall leaves its sales stop active"
+        for recall in recalls:
+            if recall.state != 'cancelled':
+                continue
+            for stop in recall.stops:
+                if stop.state == 'active':
+                    raise RecallError(gettext(
+                            'qms_trace.msg_recall_cancel_stop',
+                            recall=recall.rec_name, stop=stop.rec_name))
+
+    @classmethod
     def copy(cls, recalls, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('lines')
@@ -241,7 +260,7 @@ class Recall(Workflow, ModelSQL, ModelView):
             Stop.release(stops)
 
 
-class RecallLot(ModelSQL):
+class RecallLot(ModelMixin, ModelSQL):
     "Recall - Lot"
     __name__ = 'qms.recall-stock.lot'
 
@@ -251,7 +270,7 @@ class RecallLot(ModelSQL):
         'stock.lot', "Lot", required=True, ondelete='RESTRICT')
 
 
-class RecallLine(ModelSQL, ModelView):
+class RecallLine(ModelMixin, ModelSQL, ModelView):
     "Recall Line"
     __name__ = 'qms.recall.line'
     _history = True
@@ -472,7 +491,7 @@ class RecallLine(ModelSQL, ModelView):
             'acknowledged_date', 'returned_quantity']
 
 
-class RecallLineLot(ModelSQL, ModelView):
+class RecallLineLot(ModelMixin, ModelSQL, ModelView):
     "Recall Line Lot"
     __name__ = 'qms.recall.line.lot'
     _history = True
@@ -622,7 +641,7 @@ def check_line_modification(
                     line=line.rec_name, recall=line.recall.rec_name))
 
 
-class RecallExport(Wizard):
+class RecallExport(WizardMixin, Wizard):
     "Export Recall Lines"
     __name__ = 'qms.recall.export'
 

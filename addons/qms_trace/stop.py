@@ -6,11 +6,12 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
+from trytond.modules.qms_sales.model import ModelMixin
 
 from .exceptions import SalesStopError
 
 
-class SalesStop(Workflow, ModelSQL, ModelView):
+class SalesStop(ModelMixin, Workflow, ModelSQL, ModelView):
     "Sales Stop"
     __name__ = 'qms.sales.stop'
 
@@ -182,7 +183,7 @@ class SalesStop(Workflow, ModelSQL, ModelView):
         return lot is not None and lot in self.lots
 
 
-class SalesStopLot(ModelSQL):
+class SalesStopLot(ModelMixin, ModelSQL):
     "Sales Stop - Lot"
     __name__ = 'qms.sales.stop-stock.lot'
 
