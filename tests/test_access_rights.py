@@ -473,8 +473,10 @@ class AccessRightsTestCase(RouteTestCase):
                 # a role that may write the record: the same values pass
                 session = self.session(login)
                 try:
-                    session(model, 'write', [record['id']],
-                        {f: record[f] for f in fields})
+                    session(model, 'write', [record['id']], {
+                            f: decimal(str(record[f]))
+                            if isinstance(record[f], Decimal) else record[f]
+                            for f in fields})
                 except RPCError:
                     continue
                 break
