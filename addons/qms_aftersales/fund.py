@@ -10,7 +10,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
-from trytond.modules.qms_sales.model import WorkflowGuardMixin
+from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -25,7 +25,7 @@ RESPONSIBILITIES = [
     ]
 
 
-class FundClaim(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class FundClaim(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "After-Sales Fund Claim"
     __string__ = "After-Sales Fund Claim"
     __name__ = 'qms.fund.claim'
@@ -330,7 +330,7 @@ class FundClaim(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         cls.write(claims, {'settled_date': Date.today()})
 
 
-class FundSummary(ModelSQL, ModelView):
+class FundSummary(ModelMixin, ModelSQL, ModelView):
     "After-Sales Fund Monthly Summary"
     __string__ = "After-Sales Fund Monthly Summary"
     __name__ = 'qms.fund.summary'

@@ -5,7 +5,7 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Workflow, fields,
     sequence_ordered)
 from trytond.model.exceptions import AccessError
-from trytond.modules.qms_sales.model import WorkflowGuardMixin
+from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -20,7 +20,7 @@ STATES = [
     ]
 
 
-class Checklist(DeactivableMixin, ModelSQL, ModelView):
+class Checklist(ModelMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'qms.service.checklist'
     __string__ = "Service Checklist"
 
@@ -37,7 +37,7 @@ class Checklist(DeactivableMixin, ModelSQL, ModelView):
         return 'inspection'
 
 
-class ChecklistItem(sequence_ordered(), ModelSQL, ModelView):
+class ChecklistItem(ModelMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'qms.service.checklist.item'
     __string__ = "Service Checklist Item"
 
@@ -121,7 +121,7 @@ class _ChecklistMixin(WorkflowGuardMixin, Workflow):
         pass
 
 
-class Inspection(_ChecklistMixin, ModelSQL, ModelView):
+class Inspection(ModelMixin, _ChecklistMixin, ModelSQL, ModelView):
     "Service inspection: mystery check (暗查) or mutual check (互查)"
     __name__ = 'qms.service.inspection'
     __string__ = "Service Inspection"
@@ -221,7 +221,8 @@ class Inspection(_ChecklistMixin, ModelSQL, ModelView):
 
 
 class InspectionLine(
-        WorkflowGuardMixin, sequence_ordered(), ModelSQL, ModelView):
+        ModelMixin, WorkflowGuardMixin,
+        sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'qms.service.inspection.line'
     __string__ = "Service Inspection Item"
     _workflow_parent = 'inspection'
@@ -243,7 +244,7 @@ class InspectionLine(
         return True
 
 
-class Survey(_ChecklistMixin, ModelSQL, ModelView):
+class Survey(ModelMixin, _ChecklistMixin, ModelSQL, ModelView):
     "Customer satisfaction survey (顾客满意度调查)"
     __name__ = 'qms.satisfaction.survey'
     __string__ = "Satisfaction Survey"
@@ -313,7 +314,9 @@ class Survey(_ChecklistMixin, ModelSQL, ModelView):
         cls.write(surveys, {'satisfaction': None})
 
 
-class SurveyLine(WorkflowGuardMixin, sequence_ordered(), ModelSQL, ModelView):
+class SurveyLine(
+        ModelMixin, WorkflowGuardMixin,
+        sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'qms.satisfaction.survey.line'
     __string__ = "Satisfaction Survey Question"
     _workflow_parent = 'survey'

@@ -7,7 +7,7 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSingleton, ModelSQL, ModelView, fields)
-from trytond.modules.qms_sales.model import WorkflowGuardMixin
+from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -46,7 +46,7 @@ def _cumulative_field(name, string, action):
         "Leave empty to count only the violations of the month." % action)
 
 
-class Configuration(ModelSingleton, ModelSQL, ModelView):
+class Configuration(ModelMixin, ModelSingleton, ModelSQL, ModelView):
     __name__ = 'qms.provider.configuration'
     __string__ = "Service Provider Configuration"
 
@@ -331,7 +331,7 @@ class Party(WorkflowGuardMixin, metaclass=PoolMeta):
                     provider=self.rec_name, status=status))
 
 
-class Technician(DeactivableMixin, ModelSQL, ModelView):
+class Technician(ModelMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'qms.technician'
     __string__ = "Service Technician"
 
@@ -355,7 +355,7 @@ class Technician(DeactivableMixin, ModelSQL, ModelView):
         cls._order.insert(0, ('name', 'ASC'))
 
 
-class ServiceArea(ModelSQL, ModelView):
+class ServiceArea(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.provider.service_area'
     __string__ = "Provider Service Area"
 

@@ -10,7 +10,7 @@ from trytond.model import (
     ChatMixin, MatchMixin, ModelSQL, ModelView, Workflow, fields,
     sequence_ordered)
 from trytond.model.exceptions import AccessError
-from trytond.modules.qms_sales.model import WorkflowGuardMixin
+from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.modules.qms_trace import udi
 from trytond.modules.qms_trace.exceptions import UDIError
 from trytond.pool import Pool
@@ -53,7 +53,8 @@ OPEN_STATES = ['new', 'assigned', 'in_progress']
 COMPLAINT_TYPES = ['complaint', 'adverse_event']
 
 
-class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
+class SLAPolicy(
+        ModelMixin, sequence_ordered(), MatchMixin, ModelSQL, ModelView):
     "Ticket SLA Policy"
     __string__ = "Ticket SLA Policy"
     __name__ = 'qms.ticket.sla'
@@ -76,7 +77,9 @@ class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
                 return policy
 
 
-class Ticket(WorkflowGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
+class Ticket(
+        ModelMixin, WorkflowGuardMixin,
+        Workflow, ModelSQL, ModelView, ChatMixin):
     "Service Ticket"
     __string__ = "Service Ticket"
     __name__ = 'qms.ticket'
@@ -927,7 +930,7 @@ class Ticket(WorkflowGuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
         return complaint
 
 
-class Escalation(ModelSQL, ModelView):
+class Escalation(ModelMixin, ModelSQL, ModelView):
     "Ticket Escalation"
     __string__ = "Ticket Escalation"
     __name__ = 'qms.ticket.escalation'

@@ -10,6 +10,7 @@ from sql.functions import Extract
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.modules.qms_sales.model import ModelMixin
 
 
 def quarter_period(date):
@@ -18,7 +19,7 @@ def quarter_period(date):
     return start, start + relativedelta(months=3, days=-1)
 
 
-class Session(ModelSQL, ModelView):
+class Session(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.training.session'
     __string__ = "Training Session"
 
@@ -58,7 +59,7 @@ class Session(ModelSQL, ModelView):
         return '%s %s' % (self.date, self.topic)
 
 
-class SessionProvider(ModelSQL):
+class SessionProvider(ModelMixin, ModelSQL):
     __name__ = 'qms.training.session-party.party'
     __string__ = "Training Session - Provider"
 
@@ -68,7 +69,7 @@ class SessionProvider(ModelSQL):
         'party.party', "Provider", required=True, ondelete='CASCADE')
 
 
-class Result(ModelSQL, ModelView):
+class Result(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.training.result'
     __string__ = "Training Result"
 
@@ -115,7 +116,7 @@ class Result(ModelSQL, ModelView):
         return '%s: %s' % (self.session.rec_name, self.technician.rec_name)
 
 
-class PassRate(ModelSQL, ModelView):
+class PassRate(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.training.pass_rate'
     __string__ = "Training Pass Rate"
     _xlsx_fields = ['year', 'quarter', 'provider', 'tested', 'passed', 'rate']

@@ -12,7 +12,8 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
-from trytond.modules.qms_sales.model import WorkflowGuardMixin
+from trytond.modules.qms_sales.model import (
+    ModelMixin, WizardMixin, WorkflowGuardMixin)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -53,7 +54,7 @@ def month_period(date):
     return start, start + relativedelta(months=1, days=-1)
 
 
-class Violation(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class Violation(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'qms.provider.violation'
     __string__ = "Provider Violation"
     _workflow_locked = True
@@ -189,7 +190,7 @@ class Violation(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         return counts
 
 
-class Sanction(ModelSQL, ModelView):
+class Sanction(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.provider.sanction'
     __string__ = "Provider Sanction"
 
@@ -389,7 +390,7 @@ class Sanction(ModelSQL, ModelView):
         cls.apply_ladder(Date.today().replace(day=1) - dt.timedelta(days=1))
 
 
-class WeeklyReport(ModelSQL, ModelView):
+class WeeklyReport(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.service.report.weekly'
     __string__ = "Weekly Service Quality Report"
 
@@ -525,7 +526,7 @@ class Cron(metaclass=PoolMeta):
                 ])
 
 
-class Evaluate(Wizard):
+class Evaluate(WizardMixin, Wizard):
     "Evaluate Providers"
     __name__ = 'qms.provider.evaluate'
     start = StateView(

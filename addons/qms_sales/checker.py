@@ -17,6 +17,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateView, Wizard
 
 from .exceptions import GateError
+from .model import ModelMixin, WizardMixin
 from .registration import valid_on
 
 logger = logging.getLogger(__name__)
@@ -282,7 +283,8 @@ class GateData:
 
     def _date(self, document):
         if self.model == 'sale.sale':
-            return document.sale_date or self.today
+            # a back-dated sale does not revive an expired licence
+            return max(document.sale_date or self.today, self.today)
         return document.effective_date or self.today
 
     def _read_sale_items(self):
@@ -730,7 +732,7 @@ class GateData:
                     product=self.product_name(product), **values())
 
 
-class Check(ModelSQL, ModelView):
+class Check(ModelMixin, ModelSQL, ModelView):
     "Qualification Check"
     __name__ = 'qms.gate.check'
 
@@ -843,7 +845,7 @@ class CheckResult(ModelView):
         states={'invisible': Eval('result') != 'failed'})
 
 
-class CheckWizard(Wizard):
+class CheckWizard(WizardMixin, Wizard):
     "Check Qualifications"
     __name__ = 'qms.gate.check.wizard'
     start = StateView('qms.gate.check.result',

@@ -8,12 +8,13 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import ConcessionError
-from .model import WorkflowGuardMixin
+from .model import ModelMixin, WorkflowGuardMixin
 
 _states = {'readonly': Eval('state') != 'draft'}
 
 
-class Concession(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class Concession(
+        ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Concession"
     __name__ = 'qms.concession'
     _rec_name = 'number'

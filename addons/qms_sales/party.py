@@ -11,7 +11,7 @@ from trytond.transaction import Transaction
 
 from .checker import CHECK_RESULTS
 from .exceptions import QualificationNumberError
-from .model import WorkflowGuardMixin
+from .model import ModelMixin, WorkflowGuardMixin
 from .registration import (
     DEVICE_CLASSES, VALIDITY_STATES, validity_domain, validity_state)
 
@@ -94,7 +94,7 @@ class Party(metaclass=PoolMeta):
 
 
 class Qualification(
-        WorkflowGuardMixin, DeactivableMixin, ModelSQL, ModelView):
+        ModelMixin, WorkflowGuardMixin, DeactivableMixin, ModelSQL, ModelView):
     "Party Qualification"
     __name__ = 'party.qualification'
     _rec_name = 'number'
@@ -220,7 +220,7 @@ class Qualification(
                             reason=str(exception))) from exception
 
 
-class QualificationCategory(ModelSQL):
+class QualificationCategory(ModelMixin, ModelSQL):
     "Party Qualification - Device Category"
     __name__ = 'party.qualification-qms.device.category'
 
@@ -230,7 +230,7 @@ class QualificationCategory(ModelSQL):
         required=True, ondelete='CASCADE')
 
 
-class QualificationRevision(ModelSQL, ModelView):
+class QualificationRevision(ModelMixin, ModelSQL, ModelView):
     "Party Qualification Revision"
     __name__ = 'party.qualification.revision'
 

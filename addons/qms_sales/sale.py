@@ -9,8 +9,8 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .exceptions import OverrideError
-from .model import WorkflowGuardMixin
+from .exceptions import OverrideError, SaleLineValueError
+from .model import ModelMixin, WizardMixin, WorkflowGuardMixin
 
 # Writing one of these fields after the review re-opens it
 REVIEW_FIELDS = {
@@ -27,7 +27,7 @@ def transition_allowed(records, state):
     return [r for r in records if (r.state, state) in transitions]
 
 
-class Sale(WorkflowGuardMixin, metaclass=PoolMeta):
+class Sale(ModelMixin, WorkflowGuardMixin, metaclass=PoolMeta):
     __name__ = 'sale.sale'
     _workflow_fields = {
         'reviewed_by', 'reviewed_at', 'invoice_state', 'shipment_state'}
@@ -176,8 +176,27 @@ class Sale(WorkflowGuardMixin, metaclass=PoolMeta):
         super().confirm(sales)
 
 
-class Line(metaclass=PoolMeta):
+class Line(ModelMixin, metaclass=PoolMeta):
     __name__ = 'sale.line'
+
+    @classmethod
+    def validate_fields(cls, lines, field_names):
+        super().validate_fields(lines, field_names)
+        if field_names & {'type', 'product', 'quantity', 'unit_price'}:
+            for line in lines:
+                line.check_device_values()
+
+    def check_device_values(self):
+        "Check a device line counts in the amount the review compares"
+        template = self.product.template if self.product else None
+        if (self.type == 'line' and template
+                and (template.device_class or template.registration)
+                and ((self.quantity or 0) <= 0
+                    or (self.unit_price or 0) < 0)):
+            raise SaleLineValueError(gettext(
+                    'qms_sales.msg_sale_line_device_values',
+                    line=self.rec_name, sale=self.sale.rec_name,
+                    quantity=self.quantity, unit_price=self.unit_price))
 
     @classmethod
     def on_modification(cls, mode, lines, field_names=None):
@@ -187,7 +206,7 @@ class Line(metaclass=PoolMeta):
         Sale.reopen_review(list({l.sale for l in lines if l.sale}))
 
 
-class Override(ModelSQL, ModelView):
+class Override(ModelMixin, ModelSQL, ModelView):
     "Sales Gate Override"
     __name__ = 'qms.sales.override'
 
@@ -251,7 +270,7 @@ class OverrideStart(ModelView):
         return 'Q04'
 
 
-class OverrideWizard(Wizard):
+class OverrideWizard(WizardMixin, Wizard):
     "Sales Gate Override"
     __name__ = 'qms.sales.override.wizard'
     start = StateView('qms.sales.override.start',

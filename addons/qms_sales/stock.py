@@ -7,7 +7,7 @@ from trytond.transaction import Transaction
 
 from .checker import document_party
 from .exceptions import GateError, ImplantSerialError
-from .model import WorkflowGuardMixin
+from .model import ModelMixin, WorkflowGuardMixin
 from .sale import transition_allowed
 
 # The context key under which the customer shipments being done, whose gate
@@ -39,7 +39,7 @@ class Lot(metaclass=PoolMeta):
         return []
 
 
-class Move(WorkflowGuardMixin, metaclass=PoolMeta):
+class Move(ModelMixin, WorkflowGuardMixin, metaclass=PoolMeta):
     __name__ = 'stock.move'
 
     @classmethod

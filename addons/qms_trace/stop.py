@@ -3,7 +3,7 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.modules.qms_sales.model import WorkflowGuardMixin
+from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -11,7 +11,7 @@ from trytond.transaction import Transaction
 from .exceptions import SalesStopError
 
 
-class SalesStop(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
+class SalesStop(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Sales Stop"
     __name__ = 'qms.sales.stop'
     _workflow_fields = {
@@ -188,7 +188,7 @@ class SalesStop(WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
         return lot is not None and lot in self.lots
 
 
-class SalesStopLot(WorkflowGuardMixin, ModelSQL):
+class SalesStopLot(ModelMixin, WorkflowGuardMixin, ModelSQL):
     "Sales Stop - Lot"
     __name__ = 'qms.sales.stop-stock.lot'
     _workflow_parent = 'stop'
