@@ -17,7 +17,7 @@ BLOCKED_SALE = "演示：许可证过期，资质闸门拦截"
 def load(config):
     today = dt.date.today()
     _configuration()
-    _verify_qualifications(today)
+    _verify_qualifications(config)
     employee = _salesperson()
     _authorization(employee, today)
     _good_sale(employee)
@@ -41,21 +41,24 @@ def _configuration():
         configuration.save()
 
 
-def _verify_qualifications(today):
+def _verify_qualifications(config):
     """Quality checked the sealed copies of the customers' and suppliers'
-    licences a year ago, before the demo's history of receipts and sales"""
+    licences in force, with the "Verify" button"""
     Qualification = Model.get('party.qualification')
     User = Model.get('res.user')
     quality, = User.find([('login', '=', 'quality')])
-    for qualification in Qualification.find([
-                ('verified_by', '=', None),
-                ('party.buyer_type', 'in',
-                    ['user', 'distributor', 'manufacturer']),
-                ]):
-        Qualification._proxy.write([qualification.id], {
-                'verified_by': quality.id,
-                'verified_date': today - dt.timedelta(days=365),
-                }, Qualification._config.context)
+    qualifications = Qualification.find([
+            ('verified_by', '=', None),
+            ('state', 'not in', ['expired', 'revoked']),
+            ('party.buyer_type', 'in',
+                ['user', 'distributor', 'manufacturer']),
+            ])
+    if qualifications:
+        previous, config.user = config.user, quality.id
+        try:
+            Qualification.click(qualifications, 'verify')
+        finally:
+            config.user = previous
 
 
 def _salesperson():

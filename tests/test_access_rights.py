@@ -17,19 +17,18 @@ matrix below is checked call by call:
 - repeated bad passwords throttle the login, even for the right one.
 """
 import base64
-import json
 from decimal import Decimal
+from itertools import product
 
 from proteus import Model
 from proteus import config as pconfig
+from rpc import LOGINS, PASSWORD, DemoRPCTestCase, RPCError
 
 from demo.__main__ import STEPS
-from demo.base import PASSWORD, USERS
 from trytond.pool import Pool
-from trytond.tests.test_tryton import DB_NAME, RouteTestCase
+from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
 
-LOGINS = ['admin'] + [login for login, *_ in USERS]
 QUALITY = {'quality', 'admin'}
 STOCK = {'warehouse', 'quality', 'management', 'admin'}
 SALES = {'sales', 'sales_manager', 'aftersales', 'management', 'admin'}
@@ -46,65 +45,8 @@ REGULATORY = ['qms.sales.record', 'qms.purchase.record',
     'qms.provider.sanction']
 
 
-class RPCError(Exception):
-    def __init__(self, error):
-        super().__init__(error)
-        self.kind = error[0]
-        self.text = json.dumps(error, ensure_ascii=False)
-
-
-class Session:
-    "A demo user logged in over JSON-RPC"
-
-    def __init__(self, client, login, password=PASSWORD):
-        self.client, self.login = client, login
-        self.auth = None
-        user_id, token = self.call(
-            'common.db.login', login, {'password': password}, 'en')[:2]
-        self.auth = base64.b64encode(
-            f'{login}:{user_id}:{token}'.encode()).decode()
-        self.context = self.call('model.res.user.get_preferences', True, {})
-
-    def call(self, method, *params):
-        headers = {}
-        if self.auth:
-            headers['Authorization'] = 'Session ' + self.auth
-        response = self.client.post(f'/{DB_NAME}/rpc/', headers=headers,
-            json={'id': 1, 'method': method, 'params': list(params)})
-        assert response.status_code == 200, (
-            self.login, method, response.status_code, response.data)
-        result = response.json
-        if result.get('error'):
-            raise RPCError(result['error'])
-        return result['result']
-
-    def __call__(self, model, method, *params):
-        return self.call(f'model.{model}.{method}', *params, self.context)
-
-
-class AccessRightsTestCase(RouteTestCase):
+class AccessRightsTestCase(DemoRPCTestCase):
     "Test the access rights of every demo role over RPC"
-    module = 'qms_aftersales'
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        with Transaction().start(DB_NAME, 0) as transaction:
-            # as bin/run creates the database: the demo users work in zh_CN
-            # and the administrator has the demo password
-            pool = Pool()
-            Lang = pool.get('ir.lang')
-            User = pool.get('res.user')
-            Lang.write(Lang.search([('code', '=', 'zh_CN')]),
-                {'translatable': True})
-            User.write(User.search([('login', '=', 'admin')]),
-                {'password': PASSWORD})
-            transaction.commit()
-        config = pconfig.set_trytond(DB_NAME)
-        for step in STEPS:
-            step.load(config)
-        with Transaction().start(DB_NAME, 0):
-            cls.ids = cls.find_ids()
 
     @classmethod
     def find_ids(cls):
@@ -142,17 +84,6 @@ class AccessRightsTestCase(RouteTestCase):
             assert records, f"the demo has no {model}"
             ids['regulatory'][model] = [r.id for r in records]
         return ids
-
-    def session(self, login, password=PASSWORD):
-        return Session(self.client(), login, password)
-
-    def assertRefused(self, session, model, method, *params):
-        with self.assertRaises(RPCError,
-                msg=f"{session.login} may {method} {model}") as cm:
-            session(model, method, *params)
-        self.assertIn(cm.exception.kind, {'UserError', 'AccessError'},
-            msg=cm.exception.text)
-        return cm.exception
 
     def test_qualifications_and_registrations(self):
         "Test only quality edits qualifications and registrations"
@@ -347,3 +278,245 @@ class AccessRightsTestCase(RouteTestCase):
                 Attempt = Pool().get('res.user.login.attempt')
                 Attempt.delete(Attempt.search([('login', '=', login)]))
                 transaction.commit()
+
+    # reading follows access, values are sane (issue 10, items 3 to 6)
+
+    def readers(self, model):
+        "Return the logins whose own session may read model"
+        readers = set()
+        for login in LOGINS:
+            try:
+                self.session(login)(model, 'search_count', [])
+            except RPCError:
+                continue
+            readers.add(login)
+        return readers
+
+    def test_export_records_wizard_access(self):
+        "Test only who reads the records exports them, by the record rules"
+        for kind, model in [('sales', 'qms.sales.record'),
+                ('purchase', 'qms.purchase.record')]:
+            readers = self.readers(model)
+            self.assertIn('quality', readers)
+            self.assertNotIn('store', readers)
+            for login in LOGINS:
+                session = self.session(login)
+                with self.subTest(login=login, kind=kind):
+                    session_id = session.call(
+                        'wizard.qms.export.records.create',
+                        session.context)[0]
+                    execute = ('wizard.qms.export.records.execute',
+                        session_id, {'start': {'kind': kind,
+                                'date_from': None, 'date_to': None}},
+                        'export', session.context)
+                    if login not in readers:
+                        with self.assertRaises(RPCError) as cm:
+                            session.call(*execute)
+                        self.assertIn(cm.exception.kind,
+                            {'UserError', 'AccessError'},
+                            msg=cm.exception.text)
+                        continue
+                    result = session.call(*execute)
+                    rows = result['view']['defaults']['rows']
+                    self.assertEqual(
+                        rows, session(model, 'search_count', []))
+
+    def test_export_data_follows_record_rules(self):
+        "Test export_data refuses the tickets and claims read refuses"
+        admin = self.session('admin')
+        claims = admin('qms.fund.claim', 'search_read', [], 0, None, None,
+            ['ticket'])
+        tickets = self.ids['tickets']
+        for login in ['store', 'region']:
+            units = UNITS[login]
+            session = self.session(login)
+            hidden = [t for t, u in tickets.items() if not u & units]
+            own = [t for t, u in tickets.items() if u & units]
+            hidden_claims = [c['id'] for c in claims
+                if c['ticket'] in hidden]
+            own_claims = [c['id'] for c in claims if c['ticket'] in own]
+            self.assertTrue(hidden and own and hidden_claims, msg=login)
+            for model, hidden_ids, own_ids in [
+                    ('qms.ticket', hidden, own),
+                    ('qms.fund.claim', hidden_claims, own_claims),
+                    ]:
+                with self.subTest(login=login, model=model):
+                    self.assertRefused(session, model, 'read',
+                        hidden_ids[:1], ['id'])
+                    for ids in [hidden_ids[:1], own_ids + hidden_ids[:1]]:
+                        self.assertRefused(session, model, 'export_data',
+                            ids, ['rec_name'])
+                    if own_ids:
+                        self.assertEqual(len(session(model, 'export_data',
+                                    own_ids, ['rec_name'])), len(own_ids))
+                    exported = session(model, 'export_data_domain',
+                        [], ['id'])
+                    self.assertEqual(len(exported),
+                        len(session(model, 'search', [], 0, None, None)))
+
+    def test_trace_follows_records_access(self):
+        "Test only who reads the sales records traces lots"
+        readers = self.readers('qms.sales.record')
+        for login in LOGINS:
+            session = self.session(login)
+            context = {**session.context, 'lots': [self.ids['syringe_lot']]}
+            for model, field in [('qms.trace.downstream', 'customer'),
+                    ('qms.trace.upstream', 'supplier')]:
+                with self.subTest(login=login, model=model):
+                    call = (f'model.{model}.search_read', [], 0, None, None,
+                        [field], context)
+                    if login in readers:
+                        self.assertTrue(session.call(*call))
+                    else:
+                        with self.assertRaises(RPCError) as cm:
+                            session.call(*call)
+                        self.assertIn(cm.exception.kind,
+                            {'UserError', 'AccessError'})
+
+    def test_computed_models_refuse_changes(self):
+        "Test models computed by a query refuse changes with a user error"
+        models = ['qms.figure.sla', 'qms.figure.complaint',
+            'qms.figure.provider', 'qms.figure.staff',
+            'qms.figure.satisfaction', 'qms.fund.summary',
+            'qms.training.pass_rate', 'qms.trace.downstream',
+            'qms.trace.upstream', 'party.qualification.revision',
+            'product.registration.revision']
+        for login in LOGINS:
+            session = self.session(login)
+            for model in models:
+                with self.subTest(login=login, model=model):
+                    self.assertRefused(session, model, 'create', [{}])
+                    self.assertRefused(session, model, 'write', [1], {})
+                    self.assertRefused(session, model, 'delete', [1])
+
+    def test_malformed_values_refused(self):
+        "Test malformed values of each role give a user error"
+        admin = self.session('admin')
+        recall_id, = admin('qms.recall', 'search',
+            [('reference', '=', 'RC-2026-001')], 0, None, None)
+        row_ids = admin('qms.recall.line.lot', 'search',
+            [('line.recall', '=', recall_id)], 0, None, None)
+        claim_ids = admin('qms.fund.claim', 'search',
+            [('state', '=', 'draft')], 0, None, None)
+        sale_id, = admin('sale.sale', 'search',
+            [('party', '=', self.ids['unqualified'])], 0, None, None)
+        line_ids = admin('sale.line', 'search',
+            [('sale', '=', sale_id)], 0, None, None)
+        self.assertTrue(row_ids and claim_ids and line_ids)
+        before = {
+            'qms.recall.line.lot': admin('qms.recall.line.lot', 'read',
+                row_ids, ['returned_quantity']),
+            'qms.fund.claim': admin('qms.fund.claim', 'read',
+                claim_ids, ['amount']),
+            'sale.line': admin('sale.line', 'read',
+                line_ids, ['quantity', 'unit_price']),
+            }
+
+        def decimal(text):
+            return {'__class__': 'Decimal', 'decimal': text}
+        datetime = {'__class__': 'datetime', 'year': 2040, 'month': 1,
+            'day': 1, 'hour': 8, 'minute': 0, 'second': 0,
+            'microsecond': 0}
+        for model, logins, malformed in [
+                ('qms.recall.line.lot', ['quality'], [
+                        {'returned_quantity': [1]},
+                        {'returned_quantity': float('nan')},
+                        ]),
+                ('qms.fund.claim', ['aftersales', 'hq', 'store', 'region'], [
+                        {'amount': decimal('1e999999')},
+                        {'amount': decimal('NaN')},
+                        ]),
+                ('sale.line', ['sales'], [
+                        {'quantity': float('inf')},
+                        {'unit_price': decimal('-1000')},
+                        {'quantity': -5},
+                        ]),
+                ]:
+            fields = sorted({f for v in malformed for f in v})
+            session = record = None
+            for login, record in product(logins, before[model]):
+                # a role that may write the record: the same values pass
+                session = self.session(login)
+                try:
+                    session(model, 'write', [record['id']], {
+                            f: decimal(str(record[f]))
+                            if isinstance(record[f], Decimal) else record[f]
+                            for f in fields})
+                except RPCError:
+                    continue
+                break
+            else:
+                self.fail(f"no demo role writes {model}")
+            for values in malformed:
+                with self.subTest(login=login, model=model, values=values):
+                    self.assertRefused(
+                        session, model, 'write', [record['id']], values)
+            ids = [r['id'] for r in before[model]]
+            self.assertEqual(admin(model, 'read', ids, fields), before[model])
+
+        quality = self.session('quality')
+        context = {**quality.context,
+            'active_model': 'product.registration',
+            'active_id': self.ids['registration'],
+            'active_ids': [self.ids['registration']]}
+        session_id = quality.call(
+            'wizard.product.registration.renew.create', context)[0]
+        with self.assertRaises(RPCError) as cm:
+            quality.call('wizard.product.registration.renew.execute',
+                session_id, {'start': {'expiration_date': datetime}},
+                'renew', context)
+        self.assertEqual(cm.exception.kind, 'UserError')
+
+        warehouse = self.session('warehouse')
+        session_id = warehouse.call(
+            'wizard.qms.udi.scan.create', warehouse.context)[0]
+        for state in ['start', 'scan']:
+            with self.subTest(state=state), \
+                    self.assertRaises(RPCError) as cm:
+                warehouse.call('wizard.qms.udi.scan.execute', session_id,
+                    {'start': {'code': '0104612345678903'}}, state,
+                    warehouse.context)
+            self.assertEqual(cm.exception.kind, 'UserError')
+
+    def test_backdated_sale_blocked(self):
+        "Test back-dating a sale does not pass an expired licence"
+        import datetime as dt
+        admin = self.session('admin')
+        sale_id, = admin('sale.sale', 'search',
+            [('party', '=', self.ids['unqualified'])], 0, None, None)
+        (sale,) = admin('sale.sale', 'read', [sale_id], ['sale_date'])
+        back = dt.date.today() - dt.timedelta(days=60)
+        sales = self.session('sales')
+        sales('sale.sale', 'write', [sale_id], {'sale_date': {
+                    '__class__': 'date', 'year': back.year,
+                    'month': back.month, 'day': back.day}})
+        try:
+            error = self.assertRefused(sales, 'sale.sale', 'quote', [sale_id])
+            self.assertIn('[Q01]', error.text)
+            (after,) = admin('sale.sale', 'read', [sale_id], ['state'])
+            self.assertEqual(after['state'], 'draft')
+        finally:
+            admin('sale.sale', 'write', [sale_id],
+                {'sale_date': sale['sale_date']})
+
+    def test_regulatory_data_stays_put(self):
+        "Test a stopped lot keeps its number, a used registration stays"
+        admin = self.session('admin')
+        lot_id = self.ids['stopped_lot']
+        (lot,) = admin('stock.lot', 'read', [lot_id], ['number'])
+        error = self.assertRefused(self.session('warehouse'), 'stock.lot',
+            'write', [lot_id], {'number': 'SYR-RENAMED'})
+        self.assertIn(lot['number'], error.text)
+        self.assertEqual(
+            admin('stock.lot', 'read', [lot_id], ['number']), [lot])
+
+        registration_id = self.ids['registration']
+        templates = admin('product.template', 'search',
+            [('registration', '=', registration_id)], 0, None, None)
+        self.assertTrue(templates)
+        error = self.assertRefused(self.session('quality'),
+            'product.registration', 'delete', [registration_id])
+        self.assertNotIn('foreign', error.text.lower())
+        self.assertEqual(admin('product.template', 'search',
+                [('registration', '=', registration_id)], 0, None, None),
+            templates)

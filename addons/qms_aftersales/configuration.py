@@ -7,6 +7,7 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
 from trytond.tools import timezone as tz
+from trytond.modules.qms_sales.model import ModelMixin
 
 WEEKDAYS = [
     ('0', "Monday"),
@@ -23,7 +24,7 @@ def _positive(name):
     return [(name, '>=', 0)]
 
 
-class Configuration(ModelSingleton, ModelSQL, ModelView):
+class Configuration(ModelMixin, ModelSingleton, ModelSQL, ModelView):
     "After-Sales Configuration"
     __string__ = "After-Sales Configuration"
     __name__ = 'qms.aftersales.configuration'

@@ -10,12 +10,12 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.currency.fields import Monetary
+from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
 from .exceptions import FundClaimError
-from .ticket import field_strings
 
 RESPONSIBILITIES = [
     (None, ""),
@@ -23,22 +23,15 @@ RESPONSIBILITIES = [
     ('provider', "Service Provider"),
     ('employee', "Employee"),
     ]
-# set only by the workflow buttons
-WORKFLOW_FIELDS = {
-    'state', 'approved_by', 'approved_at', 'approval_unit', 'settled_date'}
-RESPONSIBILITY_FIELDS = {
-    'responsibility', 'responsible_party', 'responsible_employee'}
-# what users may still change once a claim left draft
-EDITABLE_FIELDS = {
-    'approved': RESPONSIBILITY_FIELDS | {'paid_date'},
-    'paid': RESPONSIBILITY_FIELDS,
-    }
 
 
-class FundClaim(Workflow, ModelSQL, ModelView):
+class FundClaim(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "After-Sales Fund Claim"
     __string__ = "After-Sales Fund Claim"
     __name__ = 'qms.fund.claim'
+    _workflow_fields = {
+        'approved_by', 'approved_at', 'approval_unit', 'settled_date'}
+    _workflow_locked = True
 
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -205,36 +198,6 @@ class FundClaim(Workflow, ModelSQL, ModelView):
                     raise AccessError(gettext(
                             'qms_aftersales.msg_claim_delete',
                             claim=claim.rec_name))
-        if not external:
-            return
-        if mode == 'create':
-            for claim in claims:
-                names = {n for n in WORKFLOW_FIELDS - {'state'}
-                    if getattr(claim, n)}
-                if claim.state != 'draft':
-                    names.add('state')
-                if names:
-                    raise AccessError(gettext(
-                            'qms_aftersales.msg_workflow_fields',
-                            record=claim.rec_name,
-                            fields=field_strings(cls, names)))
-        elif mode == 'write':
-            names = set(values) & WORKFLOW_FIELDS
-            for claim in claims:
-                if names:
-                    raise AccessError(gettext(
-                            'qms_aftersales.msg_workflow_fields',
-                            record=claim.rec_name,
-                            fields=field_strings(cls, names)))
-                if claim.state != 'draft':
-                    locked = set(values) - EDITABLE_FIELDS.get(
-                        claim.state, set())
-                    if locked:
-                        raise AccessError(gettext(
-                                'qms_aftersales.msg_claim_locked',
-                                claim=claim.rec_name,
-                                state=claim.state_string,
-                                fields=field_strings(cls, locked)))
 
     @classmethod
     def validate_fields(cls, claims, field_names):
@@ -367,7 +330,7 @@ class FundClaim(Workflow, ModelSQL, ModelView):
         cls.write(claims, {'settled_date': Date.today()})
 
 
-class FundSummary(ModelSQL, ModelView):
+class FundSummary(ModelMixin, ModelSQL, ModelView):
     "After-Sales Fund Monthly Summary"
     __string__ = "After-Sales Fund Monthly Summary"
     __name__ = 'qms.fund.summary'

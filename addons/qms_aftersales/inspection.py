@@ -5,12 +5,13 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Workflow, fields,
     sequence_ordered)
 from trytond.model.exceptions import AccessError
+from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import InspectionError
-from .ticket import SATISFACTIONS, field_strings
+from .ticket import SATISFACTIONS
 
 STATES = [
     ('draft', "Draft"),
@@ -19,7 +20,7 @@ STATES = [
     ]
 
 
-class Checklist(DeactivableMixin, ModelSQL, ModelView):
+class Checklist(ModelMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'qms.service.checklist'
     __string__ = "Service Checklist"
 
@@ -36,7 +37,7 @@ class Checklist(DeactivableMixin, ModelSQL, ModelView):
         return 'inspection'
 
 
-class ChecklistItem(sequence_ordered(), ModelSQL, ModelView):
+class ChecklistItem(ModelMixin, sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'qms.service.checklist.item'
     __string__ = "Service Checklist Item"
 
@@ -46,13 +47,12 @@ class ChecklistItem(sequence_ordered(), ModelSQL, ModelView):
     name = fields.Char("Item", required=True, translate=True)
 
 
-class _ChecklistMixin(Workflow):
+class _ChecklistMixin(WorkflowGuardMixin, Workflow):
     "A record filled from a checklist, done once complete"
     _states = {
         'readonly': Eval('state') != 'draft',
         }
-    # set by the buttons only
-    _workflow_fields = {'state'}
+    _workflow_locked = True
 
     @classmethod
     def __setup__(cls):
@@ -107,13 +107,6 @@ class _ChecklistMixin(Workflow):
                     raise AccessError(gettext(
                             'qms_aftersales.msg_checklist_record_delete',
                             record=record.rec_name))
-        elif mode == 'write' and external:
-            names = set(values) & cls._workflow_fields
-            if names:
-                raise AccessError(gettext(
-                        'qms_aftersales.msg_workflow_fields',
-                        record=records[0].rec_name if records else '',
-                        fields=field_strings(cls, names)))
 
     @classmethod
     @ModelView.button
@@ -128,7 +121,7 @@ class _ChecklistMixin(Workflow):
         pass
 
 
-class Inspection(_ChecklistMixin, ModelSQL, ModelView):
+class Inspection(ModelMixin, _ChecklistMixin, ModelSQL, ModelView):
     "Service inspection: mystery check (暗查) or mutual check (互查)"
     __name__ = 'qms.service.inspection'
     __string__ = "Service Inspection"
@@ -173,7 +166,7 @@ class Inspection(_ChecklistMixin, ModelSQL, ModelView):
         'qms.provider.violation', "Violation", readonly=True)
     state = fields.Selection(
         STATES, "State", required=True, readonly=True, sort=False)
-    _workflow_fields = _ChecklistMixin._workflow_fields | {'violation'}
+    _workflow_fields = {'violation'}
 
     @classmethod
     def default_method(cls):
@@ -222,9 +215,12 @@ class Inspection(_ChecklistMixin, ModelSQL, ModelView):
             store=self.unit if self.unit.kind == 'store' else None)
 
 
-class InspectionLine(sequence_ordered(), ModelSQL, ModelView):
+class InspectionLine(
+        ModelMixin, WorkflowGuardMixin,
+        sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'qms.service.inspection.line'
     __string__ = "Service Inspection Item"
+    _workflow_parent = 'inspection'
 
     inspection = fields.Many2One(
         'qms.service.inspection', "Inspection", required=True,
@@ -243,7 +239,7 @@ class InspectionLine(sequence_ordered(), ModelSQL, ModelView):
         return True
 
 
-class Survey(_ChecklistMixin, ModelSQL, ModelView):
+class Survey(ModelMixin, _ChecklistMixin, ModelSQL, ModelView):
     "Customer satisfaction survey (顾客满意度调查)"
     __name__ = 'qms.satisfaction.survey'
     __string__ = "Satisfaction Survey"
@@ -275,7 +271,7 @@ class Survey(_ChecklistMixin, ModelSQL, ModelView):
     remarks = fields.Text("Remarks", states=_states)
     state = fields.Selection(
         STATES, "State", required=True, readonly=True, sort=False)
-    _workflow_fields = _ChecklistMixin._workflow_fields | {'satisfaction'}
+    _workflow_fields = {'satisfaction'}
 
     @classmethod
     def default_channel(cls):
@@ -313,9 +309,12 @@ class Survey(_ChecklistMixin, ModelSQL, ModelView):
         cls.write(surveys, {'satisfaction': None})
 
 
-class SurveyLine(sequence_ordered(), ModelSQL, ModelView):
+class SurveyLine(
+        ModelMixin, WorkflowGuardMixin,
+        sequence_ordered(), ModelSQL, ModelView):
     __name__ = 'qms.satisfaction.survey.line'
     __string__ = "Satisfaction Survey Question"
+    _workflow_parent = 'survey'
 
     survey = fields.Many2One(
         'qms.satisfaction.survey', "Survey", required=True,

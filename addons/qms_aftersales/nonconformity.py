@@ -1,6 +1,7 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
@@ -23,9 +24,12 @@ DUE_DATES = {
     }
 
 
-class Nonconformity(Workflow, ModelSQL, ModelView):
+class Nonconformity(
+        ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'qms.nonconformity'
     __string__ = "Nonconformity"
+    _workflow_fields = {'closed_date'}
+    _workflow_locked = True
     _rec_name = 'title'
     _states = {
         'readonly': Eval('state') == 'closed',

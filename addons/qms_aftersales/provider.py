@@ -7,10 +7,11 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSingleton, ModelSQL, ModelView, fields)
+from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import DispatchError
 
@@ -45,7 +46,7 @@ def _cumulative_field(name, string, action):
         "Leave empty to count only the violations of the month." % action)
 
 
-class Configuration(ModelSingleton, ModelSQL, ModelView):
+class Configuration(ModelMixin, ModelSingleton, ModelSQL, ModelView):
     __name__ = 'qms.provider.configuration'
     __string__ = "Service Provider Configuration"
 
@@ -173,8 +174,9 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
             ]
 
 
-class Party(metaclass=PoolMeta):
+class Party(WorkflowGuardMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
+    _workflow_fields = {'provider_status'}
 
     service_provider = fields.Boolean(
         "Service Provider",
@@ -279,9 +281,10 @@ class Party(metaclass=PoolMeta):
                 to_activate.extend(
                     p for p in parties if not p.provider_status)
         if to_activate:
-            super().write(cls.browse(to_activate), {
-                    'provider_status': 'active',
-                    })
+            with without_check_access():
+                super().write(cls.browse(to_activate), {
+                        'provider_status': 'active',
+                        })
 
     @classmethod
     def get_provider_figures(cls, parties, names):
@@ -337,7 +340,7 @@ class Party(metaclass=PoolMeta):
                     provider=self.rec_name, status=status))
 
 
-class Technician(DeactivableMixin, ModelSQL, ModelView):
+class Technician(ModelMixin, DeactivableMixin, ModelSQL, ModelView):
     __name__ = 'qms.technician'
     __string__ = "Service Technician"
 
@@ -361,7 +364,7 @@ class Technician(DeactivableMixin, ModelSQL, ModelView):
         cls._order.insert(0, ('name', 'ASC'))
 
 
-class ServiceArea(ModelSQL, ModelView):
+class ServiceArea(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.provider.service_area'
     __string__ = "Provider Service Area"
 

@@ -11,6 +11,7 @@ from sql.functions import DateTrunc, Extract
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.report import Report
+from trytond.modules.qms_sales.model import ModelMixin
 
 from .provider import on_time_response, satisfaction_value
 from .ticket import COMPLAINT_TYPES
@@ -25,7 +26,7 @@ def rate(numerator, denominator):
     return numerator / denominator if denominator else None
 
 
-class Figure(ModelSQL, ModelView):
+class Figure(ModelMixin, ModelSQL, ModelView):
     "Base of the management figures"
     # the fields exported to xlsx, in order
     _xlsx_fields = []

@@ -10,6 +10,7 @@ from trytond.model import (
     ChatMixin, MatchMixin, ModelSQL, ModelView, Workflow, fields,
     sequence_ordered)
 from trytond.model.exceptions import AccessError
+from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.modules.qms_trace import udi
 from trytond.modules.qms_trace.exceptions import UDIError
 from trytond.pool import Pool
@@ -50,25 +51,10 @@ ADVERSE_SERIOUSNESS = [
     ]
 OPEN_STATES = ['new', 'assigned', 'in_progress']
 COMPLAINT_TYPES = ['complaint', 'adverse_event']
-# set by the workflow buttons, never directly by users
-WORKFLOW_FIELDS = {
-    'responded_at', 'resolved_at', 'closed_at', 'callback_done',
-    'callback_date', 'callback_by', 'forwarded_at', 'forwarded_by',
-    'forwarded_to'}
-# computed by the system, also when users create tickets
-COMPUTED_FIELDS = {
-    'store', 'response_deadline', 'resolution_deadline', 'adverse_deadline',
-    'tier_response_deadline', 'tier_resolution_deadline'}
-CALLBACK_FIELDS = {'satisfaction', 'callback_remarks'}
 
 
-def field_strings(Model, names):
-    definitions = Model.fields_get(list(names))
-    return ', '.join(
-        '"%s"' % definitions[n]['string'] for n in sorted(names))
-
-
-class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
+class SLAPolicy(
+        ModelMixin, sequence_ordered(), MatchMixin, ModelSQL, ModelView):
     "Ticket SLA Policy"
     __string__ = "Ticket SLA Policy"
     __name__ = 'qms.ticket.sla'
@@ -91,11 +77,20 @@ class SLAPolicy(sequence_ordered(), MatchMixin, ModelSQL, ModelView):
                 return policy
 
 
-class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
+class Ticket(
+        ModelMixin, WorkflowGuardMixin,
+        Workflow, ModelSQL, ModelView, ChatMixin):
     "Service Ticket"
     __string__ = "Service Ticket"
     __name__ = 'qms.ticket'
     _rec_name = 'number'
+    # set by the workflow buttons; the read-only fields computed by the
+    # system (store, deadlines) are locked once the ticket exists
+    _workflow_fields = {
+        'responded_at', 'resolved_at', 'closed_at', 'escalations',
+        'callback_done', 'callback_date', 'callback_by', 'forwarded_at',
+        'forwarded_by', 'forwarded_to'}
+    _workflow_locked = True
 
     _states = {
         'readonly': ~Eval('state').in_(['new', 'assigned', 'in_progress']),
@@ -664,25 +659,6 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
                     raise AccessError(gettext(
                             'qms_aftersales.msg_ticket_delete',
                             ticket=ticket.rec_name))
-        if not external:
-            return
-        for ticket in tickets:
-            if mode == 'create':
-                names = {n for n in WORKFLOW_FIELDS if getattr(ticket, n)}
-                if ticket.state != 'new':
-                    names.add('state')
-            elif mode == 'write':
-                names = set(values) & (
-                    WORKFLOW_FIELDS | COMPUTED_FIELDS | {'state'})
-                if ticket.callback_done:
-                    names |= set(values) & CALLBACK_FIELDS
-            else:
-                names = set()
-            if names:
-                raise AccessError(gettext(
-                        'qms_aftersales.msg_workflow_fields',
-                        record=ticket.rec_name,
-                        fields=field_strings(cls, names)))
 
     @classmethod
     def copy(cls, tickets, default=None):
@@ -985,7 +961,7 @@ class Ticket(Workflow, ModelSQL, ModelView, ChatMixin):
         return complaint
 
 
-class Escalation(ModelSQL, ModelView):
+class Escalation(ModelMixin, ModelSQL, ModelView):
     "Ticket Escalation"
     __string__ = "Ticket Escalation"
     __name__ = 'qms.ticket.escalation'
@@ -1035,3 +1011,13 @@ class Escalation(ModelSQL, ModelView):
     @classmethod
     def default_date(cls):
         return dt.datetime.now()
+
+    @classmethod
+    def check_modification(
+            cls, mode, escalations, values=None, external=False):
+        super().check_modification(
+            mode, escalations, values=values, external=external)
+        if external and escalations:
+            raise AccessError(gettext(
+                    'qms_aftersales.msg_escalation_system',
+                    ticket=escalations[0].ticket.rec_name))

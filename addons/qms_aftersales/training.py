@@ -9,6 +9,7 @@ from sql.functions import Extract
 
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.modules.qms_sales.model import ModelMixin
 
 
 def quarter_period(date):
@@ -17,7 +18,7 @@ def quarter_period(date):
     return start, start + relativedelta(months=3, days=-1)
 
 
-class Session(ModelSQL, ModelView):
+class Session(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.training.session'
     __string__ = "Training Session"
 
@@ -57,7 +58,7 @@ class Session(ModelSQL, ModelView):
         return '%s %s' % (self.date, self.topic)
 
 
-class SessionProvider(ModelSQL):
+class SessionProvider(ModelMixin, ModelSQL):
     __name__ = 'qms.training.session-party.party'
     __string__ = "Training Session - Provider"
 
@@ -67,7 +68,7 @@ class SessionProvider(ModelSQL):
         'party.party', "Provider", required=True, ondelete='CASCADE')
 
 
-class Result(ModelSQL, ModelView):
+class Result(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.training.result'
     __string__ = "Training Result"
 
@@ -114,7 +115,7 @@ class Result(ModelSQL, ModelView):
         return '%s: %s' % (self.session.rec_name, self.technician.rec_name)
 
 
-class PassRate(ModelSQL, ModelView):
+class PassRate(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.training.pass_rate'
     __string__ = "Training Pass Rate"
     _xlsx_fields = ['year', 'quarter', 'provider', 'tested', 'passed', 'rate']

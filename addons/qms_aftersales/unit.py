@@ -5,6 +5,7 @@ from trytond.model import (
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.modules.qms_sales.model import ModelMixin
 
 from .exceptions import ServiceUnitError
 
@@ -21,7 +22,7 @@ PARENT_KINDS = {
     }
 
 
-class ServiceUnit(DeactivableMixin, tree(), ModelSQL, ModelView):
+class ServiceUnit(ModelMixin, DeactivableMixin, tree(), ModelSQL, ModelView):
     "Service Unit"
     __string__ = "Service Unit"
     __name__ = 'qms.service.unit'
@@ -122,7 +123,7 @@ class ServiceUnit(DeactivableMixin, tree(), ModelSQL, ModelView):
         return user in self.members
 
 
-class ServiceUnitUser(ModelSQL):
+class ServiceUnitUser(ModelMixin, ModelSQL):
     "Service Unit - User"
     __string__ = "Service Unit - User"
     __name__ = 'qms.service.unit-res.user'

@@ -12,6 +12,8 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
+from trytond.modules.qms_sales.model import (
+    ModelMixin, WizardMixin, WorkflowGuardMixin)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -52,9 +54,10 @@ def month_period(date):
     return start, start + relativedelta(months=1, days=-1)
 
 
-class Violation(Workflow, ModelSQL, ModelView):
+class Violation(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     __name__ = 'qms.provider.violation'
     __string__ = "Provider Violation"
+    _workflow_locked = True
     _states = {
         'readonly': Eval('state') != 'draft',
         }
@@ -228,7 +231,7 @@ class Violation(Workflow, ModelSQL, ModelView):
         return counts
 
 
-class Sanction(ModelSQL, ModelView):
+class Sanction(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.provider.sanction'
     __string__ = "Provider Sanction"
 
@@ -462,7 +465,7 @@ class Sanction(ModelSQL, ModelView):
         cls.apply_ladder(Date.today().replace(day=1) - dt.timedelta(days=1))
 
 
-class WeeklyReport(ModelSQL, ModelView):
+class WeeklyReport(ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.service.report.weekly'
     __string__ = "Weekly Service Quality Report"
 
@@ -598,7 +601,7 @@ class Cron(metaclass=PoolMeta):
                 ])
 
 
-class Evaluate(Wizard):
+class Evaluate(WizardMixin, Wizard):
     "Evaluate Providers"
     __name__ = 'qms.provider.evaluate'
     start = StateView(

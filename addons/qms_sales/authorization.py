@@ -3,8 +3,10 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .model import ModelMixin
 
-class Authorization(ModelSQL, ModelView):
+
+class Authorization(ModelMixin, ModelSQL, ModelView):
     "Sales Authorization"
     __name__ = 'qms.sales.authorization'
     _rec_name = 'number'
@@ -37,7 +39,7 @@ class Authorization(ModelSQL, ModelView):
         return Transaction().context.get('company')
 
 
-class AuthorizationParty(ModelSQL):
+class AuthorizationParty(ModelMixin, ModelSQL):
     "Sales Authorization - Party"
     __name__ = 'qms.sales.authorization-party.party'
     authorization = fields.Many2One('qms.sales.authorization',
@@ -46,7 +48,7 @@ class AuthorizationParty(ModelSQL):
         ondelete='CASCADE')
 
 
-class AuthorizationSubdivision(ModelSQL):
+class AuthorizationSubdivision(ModelMixin, ModelSQL):
     "Sales Authorization - Subdivision"
     __name__ = 'qms.sales.authorization-country.subdivision'
     authorization = fields.Many2One('qms.sales.authorization',
@@ -55,7 +57,7 @@ class AuthorizationSubdivision(ModelSQL):
         required=True, ondelete='CASCADE')
 
 
-class AuthorizationCategory(ModelSQL):
+class AuthorizationCategory(ModelMixin, ModelSQL):
     "Sales Authorization - Category"
     __name__ = 'qms.sales.authorization-qms.device.category'
     authorization = fields.Many2One('qms.sales.authorization',
@@ -64,7 +66,7 @@ class AuthorizationCategory(ModelSQL):
         required=True, ondelete='CASCADE')
 
 
-class AuthorizationProduct(ModelSQL):
+class AuthorizationProduct(ModelMixin, ModelSQL):
     "Sales Authorization - Product"
     __name__ = 'qms.sales.authorization-product.template'
     authorization = fields.Many2One('qms.sales.authorization',

@@ -4,9 +4,11 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields, tree)
 
 from .exceptions import CategoryCodeError
+from .model import ModelMixin
 
 
-class Category(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
+class Category(ModelMixin, DeactivableMixin, tree(separator=' / '),
+        ModelSQL, ModelView):
     "Medical Device Category"
     __name__ = 'qms.device.category'
     _rec_name = 'code'

@@ -17,6 +17,7 @@ from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateView, Wizard
 
 from .exceptions import GateError
+from .model import ModelMixin, WizardMixin
 from .registration import valid_on
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,9 @@ CLASS_KINDS = {
     '1': ['business'],
     }
 SALE_OPERATIONS = {'sale.sale:quote', 'sale.sale:confirm'}
-DELIVERY_OPERATIONS = {'stock.shipment.out:pack', 'stock.shipment.out:do'}
+# a customer move done without a customer shipment is checked on its own
+DELIVERY_OPERATIONS = {
+    'stock.shipment.out:pack', 'stock.shipment.out:do', 'stock.move:do'}
 RECEIPT_OPERATIONS = {'stock.shipment.in:receive', 'stock.shipment.in:do'}
 # The operation whose rules the "Check Qualifications" button evaluates:
 # the last gated one, so the user sees everything still ahead
@@ -119,6 +122,7 @@ DOCUMENTS = [
     ('sale.sale', "Sale"),
     ('stock.shipment.out', "Customer Shipment"),
     ('stock.shipment.in', "Supplier Shipment"),
+    ('stock.move', "Stock Move"),
     ]
 
 
@@ -140,6 +144,12 @@ def document_party(document):
         return document.customer
     elif document.__name__ == 'stock.shipment.in':
         return document.supplier
+    elif document.__name__ == 'stock.move':
+        customer = getattr(document.shipment, 'customer', None)
+        origin = document.origin
+        if not customer and origin and origin.__name__ == 'sale.line':
+            customer = origin.sale.party
+        return customer
 
 
 class Checker(Model):
@@ -315,6 +325,8 @@ class GateData:
         self.lots = {}
         if self.model == 'sale.sale':
             self.items = self._read_sale_items()
+        elif self.model == 'stock.move':
+            self.items = self._move_items()
         else:
             self.items = self._read_move_items()
         self.products = self._read_products({i.product for i in self.items})
@@ -333,7 +345,8 @@ class GateData:
 
     def _date(self, document):
         if self.model == 'sale.sale':
-            return document.sale_date or self.today
+            # a back-dated sale does not revive an expired licence
+            return max(document.sale_date or self.today, self.today)
         return document.effective_date or self.today
 
     def _read_sale_items(self):
@@ -392,6 +405,17 @@ class GateData:
                 self.lots[lot_id] = Lot(number, production_date)
             items.append(Item(document, self.parties[document], product,
                     lot_id, self.dates[document]))
+        return items
+
+    def _move_items(self):
+        "Return the items of documents that are moves"
+        items = []
+        for move in self.documents:
+            lot = move.lot
+            if lot:
+                self.lots[lot.id] = Lot(lot.number, lot.production_date)
+            items.append(Item(move, self.parties[move], move.product.id,
+                    lot.id if lot else None, self.dates[move]))
         return items
 
     def _read_products(self, product_ids):
@@ -766,7 +790,7 @@ class GateData:
                     product=self.product_name(product), **values())
 
 
-class Check(ModelSQL, ModelView):
+class Check(ModelMixin, ModelSQL, ModelView):
     "Qualification Check"
     __name__ = 'qms.gate.check'
 
@@ -885,7 +909,7 @@ class CheckResult(ModelView):
         states={'invisible': Eval('result') != 'failed'})
 
 
-class CheckWizard(Wizard):
+class CheckWizard(WizardMixin, Wizard):
     "Check Qualifications"
     __name__ = 'qms.gate.check.wizard'
     start = StateView('qms.gate.check.result',

@@ -8,14 +8,18 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from .exceptions import ConcessionError
+from .model import ModelMixin, WorkflowGuardMixin
 
 _states = {'readonly': Eval('state') != 'draft'}
 
 
-class Concession(Workflow, ModelSQL, ModelView):
+class Concession(
+        ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Concession"
     __name__ = 'qms.concession'
     _rec_name = 'number'
+    _workflow_fields = {'approved_by', 'approved_date'}
+    _workflow_locked = True
 
     number = fields.Char("Number", required=True, states=_states)
     shipment = fields.Reference("Shipment", selection=[
@@ -93,12 +97,6 @@ class Concession(Workflow, ModelSQL, ModelView):
             cls, mode, concessions, values=None, external=False):
         super().check_modification(
             mode, concessions, values=values, external=external)
-        if mode == 'write' and external and (
-                values.keys() & {'state', 'approved_by', 'approved_date'}
-                or any(c.state != 'draft' for c in concessions)):
-            raise AccessError(gettext(
-                    'qms_sales.msg_concession_modify',
-                    concession=', '.join(c.rec_name for c in concessions)))
         if mode == 'delete':
             for concession in concessions:
                 if concession.state != 'draft':

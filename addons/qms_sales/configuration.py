@@ -1,8 +1,10 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 
+from .model import ModelMixin
 
-class Configuration(ModelSingleton, ModelSQL, ModelView):
+
+class Configuration(ModelMixin, ModelSingleton, ModelSQL, ModelView):
     "QMS Configuration"
     __name__ = 'qms.configuration'
 

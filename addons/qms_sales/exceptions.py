@@ -45,3 +45,15 @@ class ImplantableLotError(ValidationError):
 
 class ImplantSerialError(UserError):
     pass
+
+
+class FieldValueError(ValidationError):
+    pass
+
+
+class RegistrationDeleteError(UserError):
+    pass
+
+
+class SaleLineValueError(ValidationError):
+    pass

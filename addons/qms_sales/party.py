@@ -11,6 +11,7 @@ from trytond.transaction import Transaction
 
 from .checker import CHECK_RESULTS
 from .exceptions import QualificationNumberError
+from .model import ModelMixin, WorkflowGuardMixin
 from .registration import (
     DEVICE_CLASSES, VALIDITY_STATES, validity_domain, validity_state)
 
@@ -92,11 +93,13 @@ class Party(metaclass=PoolMeta):
         return super().copy(parties, default=default)
 
 
-class Qualification(DeactivableMixin, ModelSQL, ModelView):
+class Qualification(
+        ModelMixin, WorkflowGuardMixin, DeactivableMixin, ModelSQL, ModelView):
     "Party Qualification"
     __name__ = 'party.qualification'
     _rec_name = 'number'
     _history = True
+    _workflow_fields = {'verified_by', 'verified_date'}
 
     party = fields.Many2One('party.party', "Party", required=True,
         ondelete='CASCADE')
@@ -219,7 +222,7 @@ class Qualification(DeactivableMixin, ModelSQL, ModelView):
                             reason=str(exception))) from exception
 
 
-class QualificationCategory(ModelSQL):
+class QualificationCategory(ModelMixin, ModelSQL):
     "Party Qualification - Device Category"
     __name__ = 'party.qualification-qms.device.category'
 
@@ -229,7 +232,7 @@ class QualificationCategory(ModelSQL):
         required=True, ondelete='CASCADE')
 
 
-class QualificationRevision(ModelSQL, ModelView):
+class QualificationRevision(ModelMixin, ModelSQL, ModelView):
     "Party Qualification Revision"
     __name__ = 'party.qualification.revision'
 

@@ -16,6 +16,7 @@ class Template(metaclass=PoolMeta):
     device_class = fields.Selection([(None, "")] + DEVICE_CLASSES,
         "Device Class", sort=False)
     registration = fields.Many2One('product.registration', "Registration",
+        ondelete='RESTRICT',
         help="The current registration certificate or filing.")
     filing_exempt = fields.Boolean("Filing Exempt",
         help="Class II device that buyers may purchase without "

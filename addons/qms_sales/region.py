@@ -5,8 +5,10 @@ from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, Unique, fields)
 from trytond.pyson import Eval
 
+from .model import ModelMixin
 
-class RegionAbbreviation(DeactivableMixin, ModelSQL, ModelView):
+
+class RegionAbbreviation(ModelMixin, DeactivableMixin, ModelSQL, ModelView):
     "Region Abbreviation"
     __name__ = 'qms.region.abbreviation'
     _rec_name = 'code'

@@ -9,11 +9,13 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
+from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import (
-    LegacyRegistrationNumberWarning, RegistrationNumberError,
-    RegistrationPeriodError, RegistrationRenewError)
+    LegacyRegistrationNumberWarning, RegistrationDeleteError,
+    RegistrationNumberError, RegistrationPeriodError, RegistrationRenewError)
+from .model import ModelMixin, WizardMixin
 
 DEVICE_CLASSES = [
     ('1', "Class I"),
@@ -39,7 +41,7 @@ CATALOGUE_2017_YEAR = 2019
 ORIGINS = {'准', '进', '许'}
 
 
-class Registration(ModelSQL, ModelView):
+class Registration(ModelMixin, ModelSQL, ModelView):
     "Device Registration"
     __name__ = 'product.registration'
     _rec_name = 'number'
@@ -197,6 +199,31 @@ class Registration(ModelSQL, ModelView):
     def rec_name_for_message(self):
         return self.name or self.number
 
+    @classmethod
+    def check_modification(
+            cls, mode, registrations, values=None, external=False):
+        super().check_modification(
+            mode, registrations, values=values, external=external)
+        if mode == 'delete':
+            for registration in registrations:
+                references = registration.get_references()
+                if references:
+                    raise RegistrationDeleteError(gettext(
+                            'qms_sales.msg_registration_delete_referenced',
+                            registration=registration.rec_name_for_message,
+                            references=', '.join(references[:5])))
+
+    def get_references(self):
+        "Return the names of what refers to the registration"
+        pool = Pool()
+        Template = pool.get('product.template')
+        with Transaction().set_context(active_test=False):
+            templates = Template.search(['OR',
+                    ('registration', '=', self.id),
+                    ('id', 'in', [t.id for t in self.templates]),
+                    ], limit=5)
+        return [t.rec_name for t in templates]
+
     def number_error(self, provinces, cities):
         """Return None if the number is right, 'legacy' for a number issued
         before October 2014 or the message id and its values"""
@@ -353,7 +380,7 @@ def validity_domain(clause, today, warning_days):
     return ['OR', *(domains[s] for s in states)]
 
 
-class RegistrationPeriod(ModelSQL, ModelView):
+class RegistrationPeriod(ModelMixin, ModelSQL, ModelView):
     "Device Registration Validity Period"
     __name__ = 'product.registration.period'
 
@@ -404,7 +431,7 @@ class RegistrationRenewStart(ModelView):
         help="Leave empty if the renewed certificate keeps its issue date.")
 
 
-class RegistrationRenew(Wizard):
+class RegistrationRenew(WizardMixin, Wizard):
     "Renew Device Registration"
     __name__ = 'product.registration.renew'
 
@@ -421,7 +448,7 @@ class RegistrationRenew(Wizard):
         return 'end'
 
 
-class RegistrationRevision(ModelSQL, ModelView):
+class RegistrationRevision(ModelMixin, ModelSQL, ModelView):
     "Device Registration Revision"
     __name__ = 'product.registration.revision'
 
@@ -470,7 +497,7 @@ class RegistrationRevision(ModelSQL, ModelView):
             where=history.number != Null)
 
 
-class RegistrationTemplate(ModelSQL):
+class RegistrationTemplate(ModelMixin, ModelSQL):
     "Device Registration - Product Template"
     __name__ = 'product.registration-product.template'
 

@@ -3,10 +3,11 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 
+from .model import ModelMixin
 from .registration import VALIDITY_STATES
 
 
-class ExpiryReminder(ModelSQL, ModelView):
+class ExpiryReminder(ModelMixin, ModelSQL, ModelView):
     "Expiry Reminder"
     __name__ = 'qms.expiry.reminder'
 

@@ -10,7 +10,8 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .checker import Text
-from .exceptions import OverrideError
+from .exceptions import OverrideError, SaleLineValueError
+from .model import ModelMixin, WizardMixin, WorkflowGuardMixin
 
 # Writing one of these fields after the review re-opens it
 REVIEW_FIELDS = {
@@ -27,8 +28,10 @@ def transition_allowed(records, state):
     return [r for r in records if (r.state, state) in transitions]
 
 
-class Sale(metaclass=PoolMeta):
+class Sale(ModelMixin, WorkflowGuardMixin, metaclass=PoolMeta):
     __name__ = 'sale.sale'
+    _workflow_fields = {
+        'reviewed_by', 'reviewed_at', 'invoice_state', 'shipment_state'}
 
     salesperson = fields.Many2One(
         'company.employee', "Salesperson",
@@ -116,14 +119,6 @@ class Sale(metaclass=PoolMeta):
         return super().copy(sales, default=default)
 
     @classmethod
-    def check_modification(cls, mode, sales, values=None, external=False):
-        super().check_modification(
-            mode, sales, values=values, external=external)
-        if (mode == 'write' and external
-                and values.keys() & {'reviewed_by', 'reviewed_at'}):
-            raise AccessError(gettext('qms_sales.msg_review_button'))
-
-    @classmethod
     def on_modification(cls, mode, sales, field_names=None):
         super().on_modification(mode, sales, field_names=field_names)
         if mode == 'write' and REVIEW_FIELDS.intersection(field_names):
@@ -188,8 +183,27 @@ class Sale(metaclass=PoolMeta):
         super().confirm(sales)
 
 
-class Line(metaclass=PoolMeta):
+class Line(ModelMixin, metaclass=PoolMeta):
     __name__ = 'sale.line'
+
+    @classmethod
+    def validate_fields(cls, lines, field_names):
+        super().validate_fields(lines, field_names)
+        if field_names & {'type', 'product', 'quantity', 'unit_price'}:
+            for line in lines:
+                line.check_device_values()
+
+    def check_device_values(self):
+        "Check a device line counts in the amount the review compares"
+        template = self.product.template if self.product else None
+        if (self.type == 'line' and template
+                and (template.device_class or template.registration)
+                and ((self.quantity or 0) <= 0
+                    or (self.unit_price or 0) < 0)):
+            raise SaleLineValueError(gettext(
+                    'qms_sales.msg_sale_line_device_values',
+                    line=self.rec_name, sale=self.sale.rec_name,
+                    quantity=self.quantity, unit_price=self.unit_price))
 
     @classmethod
     def on_modification(cls, mode, lines, field_names=None):
@@ -199,7 +213,7 @@ class Line(metaclass=PoolMeta):
         Sale.reopen_review(list({l.sale for l in lines if l.sale}))
 
 
-class Override(ModelSQL, ModelView):
+class Override(ModelMixin, ModelSQL, ModelView):
     "Sales Gate Override"
     __name__ = 'qms.sales.override'
 
@@ -263,7 +277,7 @@ class OverrideStart(ModelView):
         return 'Q04'
 
 
-class OverrideWizard(Wizard):
+class OverrideWizard(WizardMixin, Wizard):
     "Sales Gate Override"
     __name__ = 'qms.sales.override.wizard'
     start = StateView('qms.sales.override.start',

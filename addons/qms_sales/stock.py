@@ -3,9 +3,16 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction
 
-from .exceptions import ImplantSerialError
+from .checker import document_party
+from .exceptions import GateError, ImplantSerialError
+from .model import ModelMixin, WorkflowGuardMixin
 from .sale import transition_allowed
+
+# The context key under which the customer shipments being done, whose gate
+# ran, do their moves; RPC strips private (_) keys
+GATED_CONTEXT = '_qms_gated_shipments'
 
 INSPECTION_STATES = [
     ('none', "Not Required"),
@@ -32,15 +39,46 @@ class Lot(metaclass=PoolMeta):
         return []
 
 
-class Move(metaclass=PoolMeta):
+class Move(ModelMixin, WorkflowGuardMixin, metaclass=PoolMeta):
     __name__ = 'stock.move'
 
     @classmethod
     @ModelView.button
     def do(cls, moves):
+        cls.check_delivery_gate(transition_allowed(moves, 'done'))
         super().do(moves)
         for move in moves:
             move.check_implant_serial()
+
+    @classmethod
+    def check_delivery_gate(cls, moves):
+        """Run the delivery gate for the moves to customers that no
+        customer shipment checked when it was done"""
+        pool = Pool()
+        Checker = pool.get('qms.checker')
+        ShipmentOut = pool.get('stock.shipment.out')
+        gated = set(Transaction().context.get(GATED_CONTEXT) or [])
+        shipments, alone = set(), []
+        for move in moves:
+            if move.to_location.type != 'customer':
+                continue
+            if isinstance(move.shipment, ShipmentOut):
+                if move.shipment.id not in gated:
+                    shipments.add(move.shipment)
+            elif not move.gate_customer:
+                raise GateError(gettext('qms_sales.msg_move_gate_customer',
+                        move=move.rec_name))
+            else:
+                alone.append(move)
+        if shipments:
+            Checker.enforce(ShipmentOut.browse(shipments), 'do')
+        if alone:
+            Checker.enforce(alone, 'do')
+
+    @property
+    def gate_customer(self):
+        "The customer the gate checks a move for"
+        return document_party(self)
 
     def check_implant_serial(self):
         "Check that an implant moves as one unit of its serial number"
@@ -85,7 +123,7 @@ class GatedShipmentMixin:
         return super().copy(shipments, default=default)
 
 
-class ShipmentOut(GatedShipmentMixin, metaclass=PoolMeta):
+class ShipmentOut(WorkflowGuardMixin, GatedShipmentMixin, metaclass=PoolMeta):
     __name__ = 'stock.shipment.out'
 
     inspection_state = fields.Function(fields.Selection(
@@ -114,11 +152,15 @@ class ShipmentOut(GatedShipmentMixin, metaclass=PoolMeta):
     def do(cls, shipments):
         pool = Pool()
         Checker = pool.get('qms.checker')
-        Checker.enforce(transition_allowed(shipments, 'done'), 'do')
-        super().do(shipments)
+        allowed = transition_allowed(shipments, 'done')
+        Checker.enforce(allowed, 'do')
+        gated = Transaction().context.get(GATED_CONTEXT) or []
+        with Transaction().set_context(
+                **{GATED_CONTEXT: gated + [s.id for s in allowed]}):
+            super().do(shipments)
 
 
-class ShipmentIn(GatedShipmentMixin, metaclass=PoolMeta):
+class ShipmentIn(WorkflowGuardMixin, GatedShipmentMixin, metaclass=PoolMeta):
     __name__ = 'stock.shipment.in'
 
     @classmethod

@@ -33,3 +33,7 @@ class UDIError(UserError):
 
 class ScanError(UserError):
     pass
+
+
+class LotNumberError(UserError):
+    pass

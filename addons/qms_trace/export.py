@@ -22,7 +22,8 @@ from trytond.model import ModelView, fields
 from trytond.model.modelsql import convert_from
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.transaction import Transaction
+from trytond.modules.qms_sales.model import WizardMixin
+from trytond.transaction import Transaction, check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 logger = logging.getLogger(__name__)
@@ -402,7 +403,7 @@ class ExportResult(ModelView):
                 ])
 
 
-class ExportRecords(Wizard):
+class ExportRecords(WizardMixin, Wizard):
     "Export Records"
     __name__ = 'qms.export.records'
 
@@ -419,14 +420,18 @@ class ExportRecords(Wizard):
 
     def transition_export(self):
         pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
         Result = pool.get('qms.export.result')
         if self.start.kind == 'sales':
             Model, columns = pool.get('qms.sales.record'), SALES_COLUMNS
         else:
             Model, columns = (
                 pool.get('qms.purchase.record'), PURCHASE_COLUMNS)
-        self.result.file, self.result.rows = Result.records(
-            Model, columns, self.start.date_from, self.start.date_to)
+        # wizards run without access checks: export what the user may read
+        with check_access():
+            ModelAccess.check(Model.__name__, 'read')
+            self.result.file, self.result.rows = Result.records(
+                Model, columns, self.start.date_from, self.start.date_to)
         self.result.filename = '%s-records-%s-%s.xlsx' % (
             self.start.kind, self.start.date_from or '',
             self.start.date_to or '')

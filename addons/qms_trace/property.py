@@ -3,9 +3,10 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, In
 from trytond.transaction import Transaction
+from trytond.modules.qms_sales.model import ModelMixin
 
 
-class CustomerProperty(ModelSQL, ModelView):
+class CustomerProperty(ModelMixin, ModelSQL, ModelView):
     "Customer Property"
     __name__ = 'qms.customer.property'
 

@@ -3,6 +3,8 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.qms_sales.model import (
+    ModelMixin, WizardMixin, WorkflowGuardMixin)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, PYSONEncoder
 from trytond.transaction import Transaction
@@ -58,9 +60,11 @@ class Configuration(metaclass=PoolMeta):
         return getattr(self, 'recall_level%s_days' % level)
 
 
-class Recall(Workflow, ModelSQL, ModelView):
+class Recall(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Recall"
     __name__ = 'qms.recall'
+    _workflow_fields = {'open_date', 'close_date', 'stops'}
+    _workflow_locked = True
 
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -176,6 +180,24 @@ class Recall(Workflow, ModelSQL, ModelView):
                             recall=recall.rec_name))
 
     @classmethod
+    def validate_fields(cls, recalls, field_names):
+        super().validate_fields(recalls, field_names)
+        if 'state' in field_names:
+            cls.check_stops_released(recalls)
+
+    @classmethod
+    def check_stops_released(cls, recalls):
+        "Check no cancelled recall leaves its sales stop active"
+        for recall in recalls:
+            if recall.state != 'cancelled':
+                continue
+            for stop in recall.stops:
+                if stop.state == 'active':
+                    raise RecallError(gettext(
+                            'qms_trace.msg_recall_cancel_stop',
+                            recall=recall.rec_name, stop=stop.rec_name))
+
+    @classmethod
     def copy(cls, recalls, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('lines')
@@ -253,9 +275,10 @@ class RecallStart(Wizard):
         return action, {}
 
 
-class RecallLot(ModelSQL):
+class RecallLot(ModelMixin, WorkflowGuardMixin, ModelSQL):
     "Recall - Lot"
     __name__ = 'qms.recall-stock.lot'
+    _workflow_parent = 'recall'
 
     recall = fields.Many2One(
         'qms.recall', "Recall", required=True, ondelete='CASCADE')
@@ -263,7 +286,7 @@ class RecallLot(ModelSQL):
         'stock.lot', "Lot", required=True, ondelete='RESTRICT')
 
 
-class RecallLine(ModelSQL, ModelView):
+class RecallLine(ModelMixin, ModelSQL, ModelView):
     "Recall Line"
     __name__ = 'qms.recall.line'
     _history = True
@@ -492,7 +515,7 @@ class RecallLine(ModelSQL, ModelView):
             'acknowledged_date', 'returned_quantity']
 
 
-class RecallLineLot(ModelSQL, ModelView):
+class RecallLineLot(ModelMixin, ModelSQL, ModelView):
     "Recall Line Lot"
     __name__ = 'qms.recall.line.lot'
     _history = True
@@ -568,7 +591,8 @@ class RecallLineLot(ModelSQL, ModelView):
         if mode == 'write' and 'returned_quantity' in values:
             returned = values['returned_quantity'] or 0
             for row in rows:
-                if returned < (row.returned_quantity or 0):
+                # not "<": a NaN is never at least what was recorded
+                if not returned >= (row.returned_quantity or 0):
                     raise RecallError(gettext(
                             'qms_trace.msg_recall_line_returned_decrease',
                             line=row.rec_name,
@@ -642,7 +666,7 @@ def check_line_modification(
                     line=line.rec_name, recall=line.recall.rec_name))
 
 
-class RecallExport(Wizard):
+class RecallExport(WizardMixin, Wizard):
     "Export Recall Lines"
     __name__ = 'qms.recall.export'
 

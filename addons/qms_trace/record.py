@@ -3,6 +3,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
+from trytond.modules.qms_sales.model import ModelMixin
 
 from .exceptions import RecordAccessError
 
@@ -34,7 +35,7 @@ def create_records(Model, vlist):
         return Model.create(vlist)
 
 
-class RecordMixin(ModelSQL, ModelView):
+class RecordMixin(ModelMixin, ModelSQL, ModelView):
     "Immutable record of a done move"
     __slots__ = ()
 

@@ -7,9 +7,10 @@ from sql import Null
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.modules.company import CompanyReport
+from trytond.modules.qms_sales.model import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 
-from .exceptions import RecordMissingError, ShelfLifeError
+from .exceptions import LotNumberError, RecordMissingError, ShelfLifeError
 from .record import create_records, retain_until
 from .report import PDFReportMixin
 
@@ -295,7 +296,7 @@ class ShipmentOut(metaclass=PoolMeta):
         return super()._sync_move_key(move) + (('udi', move.udi),)
 
 
-class ShipmentOutReturn(metaclass=PoolMeta):
+class ShipmentOutReturn(WorkflowGuardMixin, metaclass=PoolMeta):
     __name__ = 'stock.shipment.out.return'
 
     @classmethod
@@ -392,6 +393,31 @@ class DeliveryNote(PDFReportMixin, CompanyReport):
 
 class Lot(metaclass=PoolMeta):
     __name__ = 'stock.lot'
+
+    @classmethod
+    def check_modification(cls, mode, lots, values=None, external=False):
+        super().check_modification(
+            mode, lots, values=values, external=external)
+        if mode == 'write' and 'number' in values:
+            cls.check_number_kept(
+                [l for l in lots if l.number != values['number']])
+
+    @classmethod
+    def check_number_kept(cls, lots):
+        "Check no stop, recall or record names the lots by their number"
+        pool = Pool()
+        if not lots:
+            return
+        kept = set(cls.get_sales_stopped(lots))
+        for name in ['qms.sales.stop-stock.lot', 'qms.recall-stock.lot',
+                'qms.sales.record', 'qms.purchase.record']:
+            Model = pool.get(name)
+            kept.update(r.lot for r in Model.search(
+                    [('lot', 'in', [l.id for l in lots])]))
+        if kept:
+            lot = min(kept, key=lambda l: l.id)
+            raise LotNumberError(gettext('qms_trace.msg_lot_number_kept',
+                    lot=lot.rec_name))
 
     @classmethod
     def get_sales_stopped(cls, lots, date=None):

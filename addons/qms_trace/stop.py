@@ -3,6 +3,7 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
+from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -10,9 +11,14 @@ from trytond.transaction import Transaction
 from .exceptions import SalesStopError
 
 
-class SalesStop(Workflow, ModelSQL, ModelView):
+class SalesStop(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     "Sales Stop"
     __name__ = 'qms.sales.stop'
+    _workflow_fields = {
+        'origin', 'stopped_by', 'stopped_at', 'registrant_notified',
+        'registrant_notified_date', 'registrant_notified_by',
+        'released_by', 'released_at'}
+    _workflow_locked = True
 
     _states = {
         'readonly': Eval('state') != 'draft',
@@ -230,9 +236,10 @@ class SalesStop(Workflow, ModelSQL, ModelView):
         return lot is not None and lot in self.lots
 
 
-class SalesStopLot(ModelSQL):
+class SalesStopLot(ModelMixin, WorkflowGuardMixin, ModelSQL):
     "Sales Stop - Lot"
     __name__ = 'qms.sales.stop-stock.lot'
+    _workflow_parent = 'stop'
 
     stop = fields.Many2One(
         'qms.sales.stop', "Stop", required=True, ondelete='CASCADE')

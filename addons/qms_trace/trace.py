@@ -7,9 +7,10 @@ from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import PYSONEncoder
 from trytond.tools import reduce_ids
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
+from trytond.modules.qms_sales.model import ModelMixin, WizardMixin
 
 LINK_KINDS = [
     ('kit', "Kit"),
@@ -33,7 +34,7 @@ def _browse(Model, ids):
     return zip(ids, Model.browse(ids))
 
 
-class LotLink(ModelSQL, ModelView):
+class LotLink(ModelMixin, ModelSQL, ModelView):
     "Lot Link"
     __name__ = 'qms.lot.link'
 
@@ -298,7 +299,7 @@ class Trace(ModelView):
         return result
 
 
-class TraceDownstream(ModelSQL, ModelView):
+class TraceDownstream(ModelMixin, ModelSQL, ModelView):
     "Lot Trace Downstream"
     __name__ = 'qms.trace.downstream'
 
@@ -360,7 +361,7 @@ class TraceDownstream(ModelSQL, ModelView):
         return address.full_address if address else None
 
 
-class TraceUpstream(ModelSQL, ModelView):
+class TraceUpstream(ModelMixin, ModelSQL, ModelView):
     "Lot Trace Upstream"
     __name__ = 'qms.trace.upstream'
 
@@ -415,7 +416,7 @@ class TraceUpstream(ModelSQL, ModelView):
             return getattr(registration, name).id
 
 
-class TraceOpen(Wizard):
+class TraceOpen(WizardMixin, Wizard):
     "Open Lot Trace"
     __name__ = 'qms.trace.open'
 
@@ -485,7 +486,11 @@ class TraceOpen(Wizard):
 
     def transition_export(self):
         pool = Pool()
+        ModelAccess = pool.get('ir.model.access')
         Export = pool.get('qms.export.result')
+        with check_access():
+            ModelAccess.check('qms.trace.downstream', 'read')
+            ModelAccess.check('qms.trace.upstream', 'read')
         self.result.file, self.result.rows = Export.trace(
             self.start.lots, with_returned=self.start.with_returned)
         self.result.filename = 'trace.xlsx'

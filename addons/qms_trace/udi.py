@@ -14,6 +14,7 @@ from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.modules.qms_sales.model import WizardMixin
 
 from .exceptions import ScanError, UDIError
 
@@ -158,7 +159,10 @@ def _build(result, elements, raw, shown):
     return UDI(raw=raw, **values)
 
 
-class Scan(Wizard):
+SCAN_SHIPMENTS = {'stock.shipment.in', 'stock.shipment.out'}
+
+
+class Scan(WizardMixin, Wizard):
     "Scan UDI"
     __name__ = 'qms.udi.scan'
 
@@ -170,12 +174,21 @@ class Scan(Wizard):
     scan = StateTransition()
 
     def default_start(self, fields):
+        self.check_shipment()
         return {
             'shipment': str(self.record),
             'last': getattr(self.start, 'last', None),
             }
 
+    def check_shipment(self):
+        "Check the wizard runs on one shipment whose moves it fills"
+        if (self.model is None
+                or self.model.__name__ not in SCAN_SHIPMENTS
+                or self.record is None):
+            raise ScanError(gettext('qms_trace.msg_scan_no_shipment'))
+
     def transition_scan(self):
+        self.check_shipment()
         udi = parse(self.start.code or '')
         product = self.get_product(udi.gtin)
         number = udi.serial or udi.lot

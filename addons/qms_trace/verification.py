@@ -3,9 +3,10 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
+from trytond.modules.qms_sales.model import ModelMixin
 
 
-class DeliveryVerification(ModelSQL, ModelView):
+class DeliveryVerification(ModelMixin, ModelSQL, ModelView):
     "Delivery Verification"
     __name__ = 'qms.delivery.verification'
 

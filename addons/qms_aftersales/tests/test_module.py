@@ -593,6 +593,48 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(huge.approval_unit, units['hq'])
 
     @with_transaction()
+    def test_claim_amount_malformed(self):
+        "A claim amount that is not a sane number is refused"
+        pool = Pool()
+        Claim = pool.get('qms.fund.claim')
+        from trytond.modules.qms_sales.exceptions import FieldValueError
+        company = create_company()
+        with set_company(company):
+            units, _ = create_units(company)
+            ticket = create_ticket(units['store'])
+            values = {
+                'ticket': ticket.id, 'unit': units['store'].id,
+                'reason': "Late repair", 'currency': company.currency.id,
+                }
+            claim, = Claim.create([{**values, 'amount': Decimal('300')}])
+            for amount in [Decimal('1e999999'), Decimal('NaN'),
+                    Decimal('-Infinity'), float('inf'), '300', [300]]:
+                with self.subTest(amount=amount):
+                    with self.assertRaises(FieldValueError):
+                        Claim.create([{**values, 'amount': amount}])
+                    with self.assertRaises(FieldValueError):
+                        Claim.write([claim], {'amount': amount})
+            self.assertEqual(Claim(claim.id).amount, Decimal('300'))
+
+    @with_transaction()
+    def test_figures_refuse_changes(self):
+        "The figures computed by queries refuse create, write and delete"
+        pool = Pool()
+        for name in ['qms.figure.sla', 'qms.figure.complaint',
+                'qms.figure.provider', 'qms.figure.staff',
+                'qms.figure.satisfaction', 'qms.fund.summary',
+                'qms.training.pass_rate']:
+            Model = pool.get(name)
+            for method, args in [
+                    (Model.create, ([{}],)),
+                    (Model.write, (Model.browse([1]), {})),
+                    (Model.delete, (Model.browse([1]),)),
+                    ]:
+                with self.subTest(model=name, method=method.__name__), \
+                        self.assertRaises(AccessError):
+                    method(*args)
+
+    @with_transaction()
     def test_claim_unit_chain(self):
         "A claim is made by a unit that handles or received the ticket"
         pool = Pool()

@@ -461,6 +461,42 @@ class ProviderTestCase(_DBTestCase):
                 Inspection.do([empty])
 
     @with_transaction()
+    def test_inspection_locked(self):
+        "The client changes no item of a done inspection"
+        pool = Pool()
+        Inspection = pool.get('qms.service.inspection')
+        Line = pool.get('qms.service.inspection.line')
+        company = create_company()
+        with set_company(company):
+            _, _, store = create_units()
+            inspection, = Inspection.create([{
+                        'unit': store.id,
+                        'lines': [('create', [{'item': "Clean counter"}])],
+                        }])
+            lines = list(inspection.lines)
+            for mode, values in [
+                    ('create', None),
+                    ('write', {'passed': False}),
+                    ('delete', None),
+                    ]:
+                Line.check_modification(mode, lines, values, external=True)
+            Inspection.do([inspection])
+            for mode, values in [
+                    ('create', None),
+                    ('write', {'passed': False}),
+                    ('delete', None),
+                    ]:
+                with self.subTest(mode=mode), self.assertRaises(AccessError):
+                    Line.check_modification(
+                        mode, lines, values, external=True)
+                Line.check_modification(mode, lines, values)
+            for values in [{'remarks': "Fine"}, {'state': 'draft'}]:
+                with self.subTest(values=values), \
+                        self.assertRaises(AccessError):
+                    Inspection.check_modification(
+                        'write', [inspection], values, external=True)
+
+    @with_transaction()
     def test_satisfaction_survey(self):
         "A survey needs every score and feeds the satisfaction figure"
         pool = Pool()

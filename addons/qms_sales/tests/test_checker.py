@@ -18,7 +18,8 @@ from trytond.modules.company.tests import (
     create_company, create_employee, set_company)
 from trytond.modules.qms_sales.tests.tools import load_translations
 from trytond.modules.qms_sales.exceptions import (
-    GateError, ImplantableLotError, ImplantSerialError, OverrideError)
+    FieldValueError, GateError, ImplantableLotError, ImplantSerialError,
+    OverrideError, RegistrationDeleteError, SaleLineValueError)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
     RouteTestCase, activate_module, drop_db, with_transaction)
@@ -1035,6 +1036,144 @@ class QmsSalesGateTestCase(unittest.TestCase):
                         ['Q06'])
                 counts.append(counter[0])
             self.assertEqual(counts[0], counts[1])
+
+    @with_transaction()
+    def test_q01_backdated_sale(self):
+        "Test a back-dated sale is judged on today's licence"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        with self.company():
+            product = create_product()
+            customer = create_customer(qualifications=[{
+                        'kind': 'operating',
+                        'expiration_date': today() - dt.timedelta(days=30),
+                        }])
+            sale = create_sale(customer, [product],
+                sale_date=today() - dt.timedelta(days=60))
+            for operation in ['quote', 'confirm']:
+                with self.subTest(operation=operation):
+                    self.assertIn('Q01', codes(self.check([sale], operation)))
+            with self.assertRaisesRegex(GateError, r'\[Q01\]'):
+                Sale.quote([sale])
+            self.assertEqual(sale.state, 'draft')
+
+    @with_transaction()
+    def test_sale_line_device_values(self):
+        "Test a device line has a positive quantity and no negative price"
+        pool = Pool()
+        Line = pool.get('sale.line')
+        with self.company():
+            customer = qualified_customer()
+            sale = create_sale(customer, [create_product()])
+            line, = sale.lines
+            for values in [
+                    {'quantity': -5},
+                    {'quantity': 0},
+                    {'unit_price': Decimal('-100')},
+                    ]:
+                with self.subTest(values=values), \
+                        self.assertRaises(SaleLineValueError):
+                    Line.write([line], values)
+            # goods that are not devices may carry a discount
+            sale = create_sale(customer,
+                [create_product(device_class=None, registration=None)])
+            line, = sale.lines
+            Line.write([line], {'unit_price': Decimal('-100')})
+
+    @with_transaction()
+    def test_malformed_values_refused(self):
+        "Test malformed values give a user error, not a server error"
+        pool = Pool()
+        Line = pool.get('sale.line')
+        Qualification = pool.get('party.qualification')
+        Registration = pool.get('product.registration')
+        with self.company():
+            customer = qualified_customer()
+            sale = create_sale(customer, [create_product()])
+            line, = sale.lines
+            qualification = customer.qualifications[0]
+            registration = create_registration()
+            for Model, record, values in [
+                    (Line, line, {'quantity': float('inf')}),
+                    (Line, line, {'quantity': float('nan')}),
+                    (Line, line, {'quantity': [1]}),
+                    (Line, line, {'unit_price': Decimal('NaN')}),
+                    (Line, line, {'unit_price': Decimal('1e999999')}),
+                    (Line, line, {'unit_price': 'ten'}),
+                    (Qualification, qualification, {
+                            'expiration_date': dt.datetime(2030, 1, 1, 8)}),
+                    (Qualification, qualification, {
+                            'expiration_date': '2030-13-45'}),
+                    (Registration, registration, {'models': '\ud800'}),
+                    (Registration, registration, {'name': ['a']}),
+                    ]:
+                with self.subTest(model=Model.__name__, values=values):
+                    with self.assertRaises(FieldValueError) as cm:
+                        Model.write([record], values)
+                    field, = values
+                    self.assertIn(
+                        Model.__names__(field)['field'], cm.exception.message)
+                    with self.assertRaises(FieldValueError):
+                        Model.create([{field: values[field]}])
+
+    @with_transaction()
+    def test_computed_models_refuse_changes(self):
+        "Test models computed by a query refuse create, write and delete"
+        pool = Pool()
+        Revision = pool.get('product.registration.revision')
+        with self.company():
+            create_registration()
+            revisions = Revision.search([])
+            self.assertTrue(revisions)
+            for method, args in [
+                    (Revision.create, ([{}],)),
+                    (Revision.write, (revisions, {'number': "X"})),
+                    (Revision.delete, (revisions,)),
+                    ]:
+                with self.subTest(method=method.__name__), \
+                        self.assertRaises(AccessError):
+                    method(*args)
+
+    @with_transaction()
+    def test_registration_delete_referenced(self):
+        "Test a registration a product refers to is not deleted"
+        pool = Pool()
+        Registration = pool.get('product.registration')
+        Template = pool.get('product.template')
+        with self.company():
+            product = create_product()
+            registration = product.template.registration
+            with self.assertRaises(RegistrationDeleteError) as cm:
+                Registration.delete([registration])
+            self.assertIn(product.template.rec_name, cm.exception.message)
+            self.assertEqual(
+                Template(product.template.id).registration, registration)
+
+            unused = create_registration()
+            Registration.delete([unused])
+
+    @with_transaction()
+    def test_registration_renew_malformed_date(self):
+        "Test the renew wizard refuses a date and time for a date"
+        pool = Pool()
+        Registration = pool.get('product.registration')
+        Renew = pool.get('product.registration.renew', type='wizard')
+        with self.company():
+            registration = create_registration()
+            periods = len(registration.periods)
+            with Transaction().set_context(
+                    active_model='product.registration',
+                    active_id=registration.id,
+                    active_ids=[registration.id]):
+                session_id, _, _ = Renew.create()
+                for value in [dt.datetime(2040, 1, 1, 12), [2040]]:
+                    with self.subTest(value=value), \
+                            self.assertRaises(FieldValueError):
+                        Renew.execute(session_id, {
+                                'start': {'expiration_date': value},
+                                }, 'renew')
+            self.assertEqual(len(Registration(registration.id).periods),
+                periods)
 
 
 class QmsSalesGateRPCTestCase(RouteTestCase):

@@ -3,7 +3,8 @@ import datetime as dt
 
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
-from trytond.modules.company.tests import CompanyTestMixin
+from trytond.modules.company.tests import (
+    CompanyTestMixin, create_company, set_company)
 from trytond.modules.qms_sales.exceptions import (
     CategoryCodeError, LegacyRegistrationNumberWarning,
     QualificationNumberError, RegistrationNumberError,
@@ -357,6 +358,82 @@ class QmsSalesTestCase(CompanyTestMixin, ModuleTestCase):
         Qualification.write([qualification], {'number': '沪械经营许2'})
         self.assertIsNone(qualification.verified_by)
         self.assertIsNone(qualification.verified_date)
+
+    @with_transaction()
+    def test_qualification_verification_by_button(self):
+        "Test the client verifies a qualification only with the button"
+        pool = Pool()
+        Qualification = pool.get('party.qualification')
+        qualification = create_qualification()
+        quality = create_user('quality', 'group_qms_quality')
+        today = dt.date.today()
+        with Transaction().set_user(quality.id), \
+                Transaction().set_context(_check_access=True):
+            qualification = Qualification(qualification.id)
+            for values in [
+                    {'verified_by': quality.id},
+                    {'number': '沪械经营许2', 'verified_date': today},
+                    ]:
+                with self.subTest(values=values), \
+                        self.assertRaises(AccessError):
+                    Qualification.write([qualification], values)
+            with self.assertRaises(AccessError):
+                Qualification.create([{
+                            'party': qualification.party.id,
+                            'kind': 'filing', 'number': '沪械备3',
+                            'verified_by': quality.id,
+                            }])
+            Qualification.verify([qualification])
+            self.assertEqual(qualification.verified_by, quality)
+            Qualification.write([qualification], {'number': '沪械经营许2'})
+            self.assertIsNone(qualification.verified_by)
+
+    @with_transaction()
+    def test_workflow_guard(self):
+        "Test external calls change no field only the workflow sets"
+        pool = Pool()
+        Concession = pool.get('qms.concession')
+        Party = pool.get('party.party')
+        Shipment = pool.get('stock.shipment.in')
+        Location = pool.get('stock.location')
+        party, = Party.create([{'name': "Hospital"}])
+        company = create_company()
+        warehouse, = Location.search([('type', '=', 'warehouse')])
+        with set_company(company):
+            shipment, = Shipment.create([{
+                        'supplier': party.id,
+                        'warehouse': warehouse.id,
+                        'warehouse_input': warehouse.input_location.id,
+                        'warehouse_storage': warehouse.storage_location.id,
+                        }])
+        values = {
+            'number': 'C1', 'shipment': str(shipment),
+            'customer': party.id, 'reason': "Late inspection",
+            'customer_approval': "By phone",
+            }
+        quality = create_user('quality', 'group_qms_quality')
+        with Transaction().set_user(quality.id), \
+                Transaction().set_context(_check_access=True):
+            for forged in [{'state': 'approved'}, {'approved_by': 1}]:
+                with self.subTest(forged=forged), \
+                        self.assertRaises(AccessError):
+                    Concession.create([{**values, **forged}])
+            concession, = Concession.create([{**values, 'state': 'draft'}])
+        concession = Concession(concession.id)
+        check = Concession.check_modification
+        check('write', [concession], {'reason': "Later"}, external=True)
+        for values in [{'state': 'approved'}, {'approved_by': 1}]:
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                check('write', [concession], values, external=True)
+
+        Concession.approve([concession])
+        check('write', [concession], {'reason': "Later"})
+        for values in [
+                {'reason': "Later"},
+                {'customer_document_name': "approval.pdf"},
+                ]:
+            with self.subTest(values=values), self.assertRaises(AccessError):
+                check('write', [concession], values, external=True)
 
     @with_transaction()
     def test_qualification_business_licence(self):

@@ -1,6 +1,7 @@
 # This file is part of the QMS modules for Tryton.
 import base64
 import datetime as dt
+from contextlib import ExitStack
 import io
 import os
 import tempfile
@@ -8,6 +9,7 @@ import zipfile
 from decimal import Decimal
 from unittest.mock import patch
 
+from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.modules.qms_trace.exceptions import (
@@ -19,7 +21,8 @@ from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import (
     ModuleTestCase, RouteTestCase, with_transaction)
-from trytond.transaction import Transaction, check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
 
 from .tools import (
     create_history, create_lot, create_party, create_product,
@@ -411,6 +414,150 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
                 check_access():
             _, rows = Result.records(SalesRecord, SALES_COLUMNS)
         self.assertEqual(rows, 4)
+
+    def _user(self, login, company, groups=()):
+        "Return a user of company in the QMS groups named"
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        user, = User.create([{
+                    'login': login,
+                    'name': login,
+                    'companies': [('add', [company.id])],
+                    'company': company.id,
+                    'groups': [('add', [
+                                ModelData.get_id('qms_sales', f'group_qms_{g}')
+                                for g in groups])],
+                    }])
+        return user
+
+    def _as(self, user):
+        "Run as user with access checks, as an RPC call does"
+        pool = Pool()
+        User = pool.get('res.user')
+        transaction = Transaction()
+        stack = ExitStack()
+        stack.enter_context(transaction.set_user(user.id))
+        stack.enter_context(transaction.set_context(
+                User.get_preferences(context_only=True)))
+        stack.enter_context(check_access())
+        return stack
+
+    def _export_wizard(self, kind):
+        "Run the records export wizard and return its rows"
+        pool = Pool()
+        Export = pool.get('qms.export.records', type='wizard')
+        session_id, _, _ = Export.create()
+        with without_check_access():
+            Export.execute(session_id, {'start': {
+                        'kind': kind, 'date_from': None, 'date_to': None,
+                        }}, 'export')
+            return Export(session_id).result.rows
+
+    @with_transaction()
+    def test_export_records_wizard_access(self):
+        "Test the records export wizard follows model access and rules"
+        company = create_company()
+        other = create_company(name="Other Company")
+        for each in [company, other]:
+            with set_company(each):
+                create_history(each)
+        store = self._user('store', company)
+        quality = self._user('quality', company, ['quality'])
+        for kind in ['sales', 'purchase']:
+            with self.subTest(kind=kind):
+                with self._as(store), self.assertRaises(AccessError):
+                    self._export_wizard(kind)
+                with self._as(quality):
+                    self.assertEqual(self._export_wizard(kind),
+                        {'sales': 4, 'purchase': 1}[kind])
+
+    @with_transaction()
+    def test_export_data_record_rules(self):
+        "Test export_data refuses the records read refuses"
+        pool = Pool()
+        SalesRecord = pool.get('qms.sales.record')
+        company = create_company()
+        other = create_company(name="Other Company")
+        with set_company(company):
+            create_history(company)
+        with set_company(other):
+            create_history(other)
+        quality = self._user('quality', company, ['quality'])
+        own = SalesRecord.search([('company', '=', company.id)])
+        others = SalesRecord.search([('company', '=', other.id)])
+        with self._as(quality):
+            self.assertEqual(len(SalesRecord.export_data(
+                        SalesRecord.browse([r.id for r in own]),
+                        ['lot_number'])), len(own))
+            for records in [others, own + others]:
+                with self.assertRaises(AccessError):
+                    SalesRecord.export_data(
+                        SalesRecord.browse([r.id for r in records]),
+                        ['lot_number'])
+            self.assertEqual(len(SalesRecord.export_data_domain(
+                        [], ['lot_number'])), len(own))
+
+    @with_transaction()
+    def test_trace_models_access(self):
+        "Test the trace lists are read by who reads the records, not written"
+        pool = Pool()
+        Downstream = pool.get('qms.trace.downstream')
+        Upstream = pool.get('qms.trace.upstream')
+        TraceOpen = pool.get('qms.trace.open', type='wizard')
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+        lots = [history['lot'].id]
+        store = self._user('store', company)
+        warehouse = self._user('warehouse', company, ['warehouse'])
+        with Transaction().set_context(lots=lots):
+            rows = Downstream.search([])
+            self.assertTrue(rows)
+            for user, allowed in [(store, False), (warehouse, True)]:
+                for Model in [Downstream, Upstream]:
+                    with self.subTest(user=user.login, model=Model.__name__):
+                        with self._as(user):
+                            if allowed:
+                                self.assertTrue(Model.search_read(
+                                        [], fields_names=['customer'
+                                            if Model == Downstream
+                                            else 'supplier']))
+                            else:
+                                with self.assertRaises(AccessError):
+                                    Model.search_read([], fields_names=[])
+                            for method, args in [
+                                    (Model.create, ([{}],)),
+                                    (Model.write, (rows, {'quantity': 0})),
+                                    (Model.delete, (rows,)),
+                                    ]:
+                                with self.assertRaises(AccessError):
+                                    method(*args)
+            with self._as(store), self.assertRaises(AccessError):
+                session_id, _, _ = TraceOpen.create()
+                with without_check_access():
+                    TraceOpen.execute(session_id, {'start': {
+                                'lots': lots, 'with_returned': False}},
+                        'export')
+
+    @with_transaction()
+    def test_registration_delete_recorded(self):
+        "Test a registration the records carry is not deleted"
+        pool = Pool()
+        Registration = pool.get('product.registration')
+        Template = pool.get('product.template')
+        from trytond.modules.qms_sales.exceptions import (
+            RegistrationDeleteError)
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+            template = history['product'].template
+            registration = template.registration
+            Template.write([template], {'registration': None})
+            Registration.write([registration], {'templates': [
+                        ('remove', [t.id for t in registration.templates])]})
+            with self.assertRaises(RegistrationDeleteError):
+                Registration.delete([registration])
 
     def test_xlsx_row_writer(self):
         "Test the row writer writes what xlsxwriter's per-cell API writes"

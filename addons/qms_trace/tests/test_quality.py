@@ -410,6 +410,114 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             with self.assertRaises(RecallError):
                 Line.write([line_c], {'phone': '110'})
 
+    def _open_recall(self, company, reference='R-1'):
+        pool = Pool()
+        Recall = pool.get('qms.recall')
+        history = create_history(company)
+        recall, = Recall.create([{
+                    'reference': reference,
+                    'level': '2',
+                    'reason': "Seal defect",
+                    'lots': [('add', [history['lot'].id])],
+                    }])
+        Recall.open([recall])
+        return recall
+
+    @with_transaction()
+    def test_recall_cancel_releases_stop(self):
+        "Test a recall is cancelled only by releasing its stop, recorded"
+        pool = Pool()
+        Recall = pool.get('qms.recall')
+        from trytond.modules.qms_trace.exceptions import RecallError
+        company = create_company()
+        with set_company(company):
+            recall = self._open_recall(company)
+
+            Recall.cancel([recall])
+
+            self.assertEqual(recall.state, 'cancelled')
+            stop, = recall.stops
+            self.assertEqual(stop.state, 'released')
+            self.assertEqual(stop.released_by.id, Transaction().user)
+            self.assertTrue(stop.released_at)
+            self.assertIn(recall.rec_name, stop.release_reason)
+
+            # whatever path sets the state, not leaving the stop active
+            other = self._open_recall(company, reference='R-2')
+            stop, = other.stops
+            with self.assertRaises(RecallError) as cm:
+                Recall.write([other], {'state': 'cancelled'})
+            self.assertIn(stop.rec_name, cm.exception.message)
+
+    @with_transaction()
+    def test_recall_returned_quantity_malformed(self):
+        "Test a malformed returned quantity is refused and cannot lower it"
+        pool = Pool()
+        LineLot = pool.get('qms.recall.line.lot')
+        from trytond.modules.qms_sales.exceptions import FieldValueError
+        from trytond.modules.qms_trace.exceptions import RecallError
+        company = create_company()
+        with set_company(company):
+            recall = self._open_recall(company)
+            row = recall.lines[0].lots[0]
+            LineLot.write([row], {'returned_quantity': 2})
+            for value in [[1], float('nan'), float('inf'), '1', {'a': 1}]:
+                with self.subTest(value=value), \
+                        self.assertRaises(FieldValueError):
+                    LineLot.write([row], {'returned_quantity': value})
+            for value in [None, 1]:
+                with self.subTest(value=value), \
+                        self.assertRaises(RecallError):
+                    LineLot.write([row], {'returned_quantity': value})
+            self.assertEqual(LineLot(row.id).returned_quantity, 2)
+
+    @with_transaction()
+    def test_lot_number_kept(self):
+        "Test a stopped, recalled or recorded lot keeps its number"
+        pool = Pool()
+        Lot = pool.get('stock.lot')
+        Stop = pool.get('qms.sales.stop')
+        from trytond.modules.qms_trace.exceptions import LotNumberError
+        company = create_company()
+        with set_company(company):
+            history = create_history(company)
+            product = history['product']
+            stopped = create_lot(product, number='L-STOP')
+            stop, = Stop.create([{
+                        'product': product.id,
+                        'lots': [('add', [stopped.id])],
+                        'reason': "Suspected defect",
+                        }])
+            Stop.stop([stop])
+            for lot in [history['lot'], stopped]:
+                with self.subTest(lot=lot.number), \
+                        self.assertRaises(LotNumberError) as cm:
+                    Lot.write([lot], {'number': 'RENAMED'})
+                self.assertIn(lot.number, cm.exception.message)
+            self.assertEqual(Lot(stopped.id).number, 'L-STOP')
+
+            free = create_lot(product, number='L-FREE')
+            Lot.write([free], {'number': 'L-FREE-2'})
+            Lot.write([stopped], {'number': 'L-STOP'})
+
+    @with_transaction()
+    def test_scan_without_shipment(self):
+        "Test the scan wizard outside a shipment gives a user error"
+        pool = Pool()
+        Scan = pool.get('qms.udi.scan', type='wizard')
+        from trytond.modules.qms_trace.exceptions import ScanError
+        company = create_company()
+        with set_company(company):
+            for context in [{}, {'active_model': 'stock.shipment.out'}]:
+                with self.subTest(context=context), \
+                        Transaction().set_context(**context):
+                    session_id, _, _ = Scan.create()
+                    for state in ['start', 'scan']:
+                        with self.assertRaises(ScanError):
+                            Scan.execute(session_id, {
+                                    'start': {'code': '0104612345678903'},
+                                    }, state)
+
     @with_transaction()
     def test_recall_deadline_configuration(self):
         "Test recall deadlines follow the configuration"
