@@ -889,8 +889,12 @@ class HostileTestCase(DemoTestCase):
                     # a state rule of the record, not an access refusal
                     outcome = 'ok'
             else:
+                columns = [] if info['table_query'] else list(values)
+                stored = self.raw(model, target, *columns) if columns else {}
                 outcome, value = self.attempt(login, model, 'write',
                     [target], values, context=context)
+                if outcome == 'ok' and stored:
+                    self.restore(model, target, stored)
             expect('w', 'write([%s], %s)' % (target, short(values)),
                 outcome, value)
             if may['d']:
@@ -914,7 +918,8 @@ class HostileTestCase(DemoTestCase):
             def create(pool):
                 with Transaction().set_context(context):
                     pool.get(model).create([{}])
-            outcome, value = self.allowed_outcome(login, create)
+            outcome, value = self.allowed_outcome(
+                login, create, rules=False)
             if outcome in {'user', 'other'}:
                 outcome = 'ok'
         else:
@@ -922,15 +927,16 @@ class HostileTestCase(DemoTestCase):
                 context=context)
         expect('c', 'create([{}])', outcome, value)
 
-    def allowed_outcome(self, login, func):
+    def allowed_outcome(self, login, func, rules=True):
         """The outcome of func as login; an access error raised elsewhere
-        than by Tryton's access checks (model access, record rules) is a
-        rule of the record's state (e.g. a done record): 'user'"""
+        than by Tryton's access checks (model access, and record rules
+        unless rules is False: an empty record fails the rules on its
+        values) is a rule of the record's state (e.g. a done record)"""
         outcome, value = self.as_user(login, func)
         if outcome == 'access':
             frame = traceback.extract_tb(value.__traceback__)[-1]
             if not ('/trytond/ir/' in frame.filename
-                    or 'check_domain_rule' in frame.name):
+                    or (rules and 'check_domain_rule' in frame.name)):
                 outcome = 'user'
         return outcome, value
 
