@@ -93,3 +93,21 @@ def pytest_configure(config):
         return db_cache_file(path, f'{name}@{code_hash}') + (
             f'-{code_hash}' if path.startswith('postgresql://') else '')
     test_tryton._db_cache_file = _db_cache_file
+
+
+def pytest_terminal_summary(terminalreporter):
+    # the counts of the hostile suite (tests/test_hostile.py), if it ran
+    import sys
+    rpc = sys.modules.get('rpc')
+    if not rpc or not rpc.SUMMARY:
+        return
+    terminalreporter.section('hostile suite')
+    totals = {}
+    for part, counts in rpc.SUMMARY.items():
+        terminalreporter.write_line('%s: %s' % (part, ', '.join(
+                    '%s %s' % (n, k) for k, n in sorted(counts.items()))
+                or 'no problem'))
+        for kind, number in counts.items():
+            totals[kind] = totals.get(kind, 0) + number
+    terminalreporter.write_line('bypasses found: %s, server errors found: %s'
+        % (totals.get('bypass', 0), totals.get('server', 0)))
