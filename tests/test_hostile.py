@@ -239,6 +239,16 @@ class HostileTestCase(DemoTestCase):
             cls.models = cls.find_models()
         cls.checksums = checksums()
         SUMMARY.clear()
+        # the server logs each error with its traceback: keep them out of
+        # the report, which names each call
+        cls.dispatcher = logging.getLogger('trytond.protocols.dispatcher')
+        cls.level = cls.dispatcher.level
+        cls.dispatcher.setLevel(logging.CRITICAL)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dispatcher.setLevel(cls.level)
+        super().tearDownClass()
 
     @classmethod
     def make_draft_shipment(cls):
@@ -1023,20 +1033,12 @@ class HostileTestCase(DemoTestCase):
 
     def test_4_malformed_values(self):
         "Test malformed values give a message, never a server error"
-        # the server logs each error with its traceback: keep them out of
-        # the report, which names each call
-        dispatcher = logging.getLogger('trytond.protocols.dispatcher')
-        level = dispatcher.level
-        dispatcher.setLevel(logging.CRITICAL)
-        try:
-            for model, info in sorted(self.models.items()):
-                record = info['first']
-                if record is None or info['table_query'] or not info['rpc']:
-                    continue
-                for name, type_, _ in info['writable']:
-                    self.write_malformed(model, record, name, type_)
-        finally:
-            dispatcher.setLevel(level)
+        for model, info in sorted(self.models.items()):
+            record = info['first']
+            if record is None or info['table_query'] or not info['rpc']:
+                continue
+            for name, type_, _ in info['writable']:
+                self.write_malformed(model, record, name, type_)
         self.finish('malformed values')
 
     def write_malformed(self, model, record, name, type_):
