@@ -83,7 +83,9 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
         checked = 0
         for _, model in pool.iterobject():
             for name, field in model._fields.items():
-                owner = next(c for c in model.__mro__ if name in vars(c))
+                # the class that defines it, under the one the pool built
+                owner = next(
+                    (c for c in model.__mro__[1:] if name in vars(c)), model)
                 if not owner.__module__.startswith('trytond.modules.qms_'):
                     continue
                 field = getattr(field, '_field', field)
