@@ -16,7 +16,6 @@ matrix below is checked call by call:
   purchase records or sanction history, and the records stay as they were;
 - repeated bad passwords throttle the login, even for the right one.
 """
-import base64
 from decimal import Decimal
 from itertools import product
 
@@ -239,7 +238,7 @@ class AccessRightsTestCase(DemoRPCTestCase):
                 'state': 'expired'},
             [{k: r[k] for k in ['number', 'state']} for r in reminders])
         for qualification in documents:
-            document = base64.b64decode(qualification['document']['base64'])
+            document = qualification['document']
             self.assertTrue(document.startswith(b'%PDF-1.4'))
             self.assertTrue(document.rstrip().endswith(b'%%EOF'))
         adverse, = admin('qms.ticket', 'search_read',

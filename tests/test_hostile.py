@@ -80,8 +80,9 @@ ACCESS = {
     'qms.nonconformity': 'rwcd ---- ---- ---- ---- rwc- rwc- rwc- rwcd rwcd',
     'qms.provider.configuration':
         'rwcd r--- r--- r--- r--- r--- r--- r--- rwcd rwcd',
+    # service management records manual sanctions; none are changed
     'qms.provider.sanction':
-        'r--- ---- ---- ---- ---- r--- r--- r--- r--- r---',
+        'r-c- ---- ---- ---- ---- r--- r--- r--- r-c- r-c-',
     'qms.provider.service_area':
         'rwcd ---- ---- ---- ---- r--- r--- r--- rwcd rwcd',
     'qms.provider.violation':
@@ -379,7 +380,11 @@ class HostileTestCase(DemoTestCase):
                     continue
                 info = (fname, field._type,
                     getattr(field, 'model_name', None))
-                if fname == 'state' or (field.readonly is True
+                # a state is a workflow's, or a plain field users choose
+                workflow_state = fname == 'state' and (
+                    getattr(Model_, '_transitions', None)
+                    or field.readonly is True)
+                if workflow_state or (field.readonly is True
                         and WORKFLOW_FIELD.search(fname)
                         and fname != 'replaced_by'):
                     workflow.append(info)

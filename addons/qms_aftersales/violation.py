@@ -465,9 +465,11 @@ class Sanction(ModelMixin, ModelSQL, ModelView):
         cls.apply_ladder(Date.today().replace(day=1) - dt.timedelta(days=1))
 
 
-class WeeklyReport(ModelMixin, ModelSQL, ModelView):
+class WeeklyReport(ModelMixin, WorkflowGuardMixin, ModelSQL, ModelView):
     __name__ = 'qms.service.report.weekly'
     __string__ = "Weekly Service Quality Report"
+    # generated each week: the figures are not edited
+    _workflow_locked = True
 
     store = fields.Many2One(
         'qms.service.unit', "Store", required=True, readonly=True,

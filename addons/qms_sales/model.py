@@ -3,7 +3,7 @@ import datetime as dt
 from decimal import Decimal
 
 from trytond.i18n import gettext
-from trytond.model import EvalEnvironment
+from trytond.model import EvalEnvironment, Model
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
@@ -196,6 +196,13 @@ VALUE_TESTS = {
         or _iso(v, dt.datetime), 'qms_sales.msg_value_datetime'),
     'char': (_text, 'qms_sales.msg_value_text'),
     'text': (_text, 'qms_sales.msg_value_text'),
+    'selection': (lambda v: not isinstance(v, str) or _text(v),
+        'qms_sales.msg_value_text'),
+    'many2one': (lambda v: isinstance(v, Model) or (
+            isinstance(v, int) and not isinstance(v, bool)
+            and 0 <= v < INTEGER_LIMIT), 'qms_sales.msg_value_record'),
+    'timedelta': (lambda v: isinstance(v, dt.timedelta),
+        'qms_sales.msg_value_duration'),
     }
 
 

@@ -37,7 +37,7 @@ VERIFIED_FIELDS = {
     'categories', 'revoked'}
 
 
-class Party(metaclass=PoolMeta):
+class Party(ModelMixin, metaclass=PoolMeta):
     __name__ = 'party.party'
 
     buyer_type = fields.Selection(BUYER_TYPES, "Buyer Type",

@@ -23,7 +23,7 @@ INSPECTION_STATES = [
     ]
 
 
-class Lot(metaclass=PoolMeta):
+class Lot(ModelMixin, metaclass=PoolMeta):
     __name__ = 'stock.lot'
 
     production_date = fields.Date("Production Date")
@@ -93,7 +93,7 @@ class Move(ModelMixin, WorkflowGuardMixin, metaclass=PoolMeta):
                     quantity=self.internal_quantity))
 
 
-class GatedShipmentMixin:
+class GatedShipmentMixin(ModelMixin):
     "A shipment the qualification gate checks"
     __slots__ = ()
 

@@ -23,6 +23,10 @@ class RecallError(UserError):
     pass
 
 
+class RecallRecordError(RecallError, AccessError):
+    "A recall line is a record: only the recall's workflow changes it"
+
+
 class ShelfLifeError(ValidationError):
     pass
 

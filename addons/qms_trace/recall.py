@@ -11,7 +11,7 @@ from trytond.transaction import Transaction
 from trytond.wizard import (
     Button, StateAction, StateTransition, StateView, Wizard)
 
-from .exceptions import RecallError
+from .exceptions import RecallError, RecallRecordError
 from .export import to_bytes
 
 # The context key under which the recall creates its lines; RPC strips
@@ -442,8 +442,8 @@ class RecallLine(ModelMixin, ModelSQL, ModelView):
     def check_modification(cls, mode, lines, values=None, external=False):
         super().check_modification(
             mode, lines, values=values, external=external)
-        check_line_modification(cls, mode, lines, lines, values, external, {
-                'contact', 'phone', 'email', 'address', 'lots'})
+        check_line_modification(
+            cls, mode, lines, lines, values, external, {'lots'})
         if mode == 'write':
             for name in ['notified', 'acknowledged']:
                 if name in values and not values[name]:
@@ -642,11 +642,11 @@ def check_line_modification(
     if not records:
         return
     if mode == 'delete':
-        raise RecallError(gettext('qms_trace.msg_recall_line_delete',
+        raise RecallRecordError(gettext('qms_trace.msg_recall_line_delete',
                 line=records[0].rec_name))
     if mode == 'create':
         if not Transaction().context.get(RECALL_CONTEXT):
-            raise RecallError(gettext('qms_trace.msg_recall_line_create',
+            raise RecallRecordError(gettext('qms_trace.msg_recall_line_create',
                     recall=lines[0].recall.rec_name))
         return
     allowed = set(editable)
@@ -654,14 +654,14 @@ def check_line_modification(
         allowed |= PROGRESS_FIELDS
     fixed = sorted(set(values) - allowed)
     if fixed:
-        raise RecallError(gettext('qms_trace.msg_recall_line_fixed',
+        raise RecallRecordError(gettext('qms_trace.msg_recall_line_fixed',
                 line=records[0].rec_name,
                 fields=', '.join(
                     Model.__names__(f)['field'] if f in Model._fields else f
                     for f in fixed)))
     for line in lines:
         if line.recall.state != 'open':
-            raise RecallError(gettext(
+            raise RecallRecordError(gettext(
                     'qms_trace.msg_recall_line_not_open',
                     line=line.rec_name, recall=line.recall.rec_name))
 
