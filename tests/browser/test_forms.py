@@ -286,7 +286,7 @@ def test_violation(client, server):
 def test_sale(client, server):
     "The salesperson enters a distributor's order"
     client.login('sales')
-    client.open_menu('Sales', 'Sales')
+    client.open_menu('销售', '销售订单')
     client.new_record()
     form = Form(client, server, 'sales', 'sale.sale')
     form.pick('party', "国药样例")
