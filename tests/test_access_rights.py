@@ -229,11 +229,14 @@ class AccessRightsTestCase(DemoRPCTestCase):
                 [], 0, None, None, ['store'])
             reminders = admin('qms.expiry.reminder', 'search_read',
                 [], 0, None, None, ['number', 'state'])
+            # the demo's qualifications, not those other tests add
             documents = admin('party.qualification', 'search_read',
-                [], 0, None, None, ['number', 'document'])
+                [('create_uid.login', '=', 'admin')], 0, None, None,
+                ['number', 'document'])
             return reports, reminders, documents
         reports, reminders, documents = content()
         self.assertTrue(reports)
+        self.assertTrue(documents)
         self.assertIn({'number': '粤深食药监械经营许20150077号',
                 'state': 'expired'},
             [{k: r[k] for k in ['number', 'state']} for r in reminders])

@@ -16,6 +16,7 @@ from trytond.modules.qms_trace.exceptions import (
     RecordAccessError, RecordMissingError)
 from trytond.modules.qms_trace.export import (
     PURCHASE_COLUMNS, SALES_COLUMNS)
+from trytond.modules.qms_sales.stock import GATED_CONTEXT
 from trytond.modules.qms_trace.record import retain_until
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
@@ -247,7 +248,9 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
                 loc['customer'], 1, shipment=shipment, do=False)
 
             with self.assertRaises(RecordMissingError) as cm:
-                with Transaction().set_context(_skip_warnings=True):
+                # past the gate (it blocks first), the record stops it too
+                with Transaction().set_context(_skip_warnings=True,
+                        **{GATED_CONTEXT: [shipment.id]}):
                     outgoing.do([outgoing])
             message = cm.exception.message
             self.assertIn(
@@ -268,7 +271,9 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
                 loc['customer'], 1, shipment=shipment, do=False)
 
             with self.assertRaises(RecordMissingError) as cm:
-                with Transaction().set_context(_skip_warnings=True):
+                # past the gate (it blocks first), the record stops it too
+                with Transaction().set_context(_skip_warnings=True,
+                        **{GATED_CONTEXT: [shipment.id]}):
                     outgoing.do([outgoing])
             self.assertIn(
                 'The customer "Shop" has no valid licence',

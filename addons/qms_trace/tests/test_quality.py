@@ -440,7 +440,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             self.assertEqual(stop.state, 'released')
             self.assertEqual(stop.released_by.id, Transaction().user)
             self.assertTrue(stop.released_at)
-            self.assertIn(recall.rec_name, stop.release_reason)
+            self.assertIn(recall.rec_name, stop.release_description)
 
             # whatever path sets the state, not leaving the stop active
             other = self._open_recall(company, reference='R-2')
