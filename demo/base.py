@@ -246,6 +246,7 @@ def _company_details(company, today):
         qualification.device_classes = classes
         qualification.categories.extend(
             Category.find([('parent', '=', None)]))
+        _attach_sealed_copy(qualification, party.name)
         qualification.save()
 
 

@@ -298,7 +298,7 @@ def test_sale(client, server):
     form.date('quotation_date', TODAY)
     form.text('description', "国药 2026 年第四季度订货")
     form.date('sale_date', TODAY - dt.timedelta(days=1))
-    form.pick('payment_term', "Net 30 days")
+    form.pick('payment_term', "净 30 天")
     form.date('shipping_date', TODAY + dt.timedelta(days=5))
     form.choose('invoice_method', 'manual')
     form.choose('shipment_method', 'manual')

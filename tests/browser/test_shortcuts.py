@@ -46,7 +46,7 @@ def test_provider_opens_on_provider_page(client):
     page = client.tab.locator('.form .nav-tabs li.active a').first
     assert page.inner_text() == '外协服务网点'
 
-    client.open_menu('参与者', '参与者')
+    client.open_menu('往来单位', '往来单位')
     client.open_record('北京协和样例医院')
     client.shot('customer')
     pages = client.tab.locator(
