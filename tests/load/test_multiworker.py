@@ -274,7 +274,9 @@ class Client(threading.Thread):
                                     'product': self.product,
                                     'quantity': quantity,
                                     'unit': self.unit,
-                                    'unit_price': '268.00',
+                                    # a Decimal, encoded as sao does
+                                    'unit_price': {'__class__': 'Decimal',
+                                        'decimal': '268.00'},
                                     }]]],
                     }])
         self.call('model.sale.sale.quote', [sale_id])
