@@ -1013,6 +1013,15 @@ class Escalation(ModelMixin, ModelSQL, ModelView):
         return dt.datetime.now()
 
     @classmethod
+    def create(cls, vlist):
+        # refused before the insert, whatever the values miss
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            raise AccessError(gettext(
+                    'qms_aftersales.msg_escalation_system', ticket=''))
+        return super().create(vlist)
+
+    @classmethod
     def check_modification(
             cls, mode, escalations, values=None, external=False):
         super().check_modification(

@@ -248,6 +248,15 @@ class Override(ModelMixin, ModelSQL, ModelView):
         return f'{self.rule} {self.sale.rec_name}'
 
     @classmethod
+    def create(cls, vlist):
+        # only the Override button records one (its wizard runs without
+        # access checks): refused before the insert, whatever values miss
+        transaction = Transaction()
+        if transaction.user and transaction.check_access:
+            raise OverrideError(gettext('qms_sales.msg_override_button'))
+        return super().create(vlist)
+
+    @classmethod
     def check_modification(cls, mode, overrides, values=None,
             external=False):
         pool = Pool()

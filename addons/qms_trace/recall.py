@@ -462,6 +462,16 @@ class RecallLine(ModelMixin, ModelSQL, ModelView):
         return super().copy(lines, default=default)
 
     @classmethod
+    def create(cls, vlist):
+        # only opening the recall creates lines: refused before the insert
+        transaction = Transaction()
+        if (transaction.user and transaction.check_access
+                and not transaction.context.get(RECALL_CONTEXT)):
+            raise RecallRecordError(gettext(
+                    'qms_trace.msg_recall_line_create', recall=''))
+        return super().create(vlist)
+
+    @classmethod
     @ModelView.button
     def notify(cls, lines):
         Date = Pool().get('ir.date')
