@@ -79,22 +79,6 @@ class ScenarioItem(pytest.Item):
         return self.path, 0, f"scenario: {self.name}"
 
 
-def pytest_configure(config):
-    # Tryton names its cached databases after the module list only; add the
-    # hash of the modules' code (bin/test passes it) so that a cache made
-    # from other code is never reused.
-    code_hash = os.environ.get('QMS_CODE_HASH')
-    if not code_hash:
-        return
-    from trytond.tests import test_tryton
-    db_cache_file = test_tryton._db_cache_file
-
-    def _db_cache_file(path, name):
-        return db_cache_file(path, f'{name}@{code_hash}') + (
-            f'-{code_hash}' if path.startswith('postgresql://') else '')
-    test_tryton._db_cache_file = _db_cache_file
-
-
 def pytest_terminal_summary(terminalreporter):
     # the counts of the hostile suite (tests/test_hostile.py), if it ran
     import sys

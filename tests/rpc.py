@@ -1,11 +1,12 @@
 """JSON-RPC sessions of the demo users on Tryton's WSGI application.
 
-`DemoTestCase` loads the demo (demo/, as bin/run does) once into the test
-database of its class; `Session` logs a demo user in with the demo password
-and calls the server as the web client does.  Every call also records the
-class of the exception the server answered with (`last_exception`): over
-JSON-RPC an AccessError and any other UserError both arrive as 'UserError',
-and the hostile suite must tell them apart.
+`DemoTestCase` loads the demo (demo/, as bin/run does) once per run into
+the test database and keeps it in Tryton's database cache (DB_CACHE), from
+which every other class restores it; `Session` logs a demo user in with the
+demo password and calls the server as the web client does.  Every call also
+records the class of the exception the server answered with
+(`last_exception`): over JSON-RPC an AccessError and any other UserError both
+arrive as 'UserError', and the hostile suite must tell them apart.
 """
 import base64
 import datetime as dt
@@ -20,7 +21,8 @@ from trytond.exceptions import TrytonException, UserError
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONProtocol
-from trytond.tests.test_tryton import DB_NAME, RouteTestCase
+from trytond.tests.test_tryton import (
+    DB_NAME, RouteTestCase, backup_db_cache, drop_db, restore_db_cache)
 from trytond.transaction import Transaction
 
 LOGINS = ['admin'] + [login for login, *_ in USERS]
@@ -156,12 +158,22 @@ class Session:
 
 
 class DemoTestCase(RouteTestCase):
-    "The demo loaded once into the class's test database, as bin/run does"
+    "The demo in the class's test database, loaded as bin/run does"
     module = 'qms_aftersales'
 
     @classmethod
     def setUpClass(cls):
+        drop_db()
+        # the demo's dates are relative to today
+        cache_name = f'{cls.module}--demo-{dt.date.today()}'
+        if restore_db_cache(cache_name):
+            return
         super().setUpClass()
+        cls.load_demo()
+        backup_db_cache(cache_name)
+
+    @classmethod
+    def load_demo(cls):
         with Transaction().start(DB_NAME, 0) as transaction:
             # as bin/run creates the database: the demo users work in zh_CN
             # and the administrator has the demo password
