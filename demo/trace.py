@@ -118,23 +118,40 @@ def _receive(reference, product, lot, supplier, quantity, date):
 
 
 def _deliver(reference, product, lot, customer, quantity, date):
+    """Sell quantity of product to customer and ship it from lot, as a
+    salesperson and the warehouse do: the sale makes the shipment"""
+    from .sales import _salesperson
     Employee = Model.get('company.employee')
+    Sale = Model.get('sale.sale')
     shipper, = Employee.find([('party.name', '=', SHIPPER)])
     checker, = Employee.find([('party.name', '=', CHECKER)])
-    shipment = _shipment('stock.shipment.out', reference,
-        customer=customer, planned_date=date, effective_date=date,
-        transport_carrier=CARRIER, shipped_by=shipper, packed_by=checker)
-    if shipment.id is None or shipment.id < 0:
-        _move(shipment, shipment.outgoing_moves, product, None, quantity,
-            date, shipment.warehouse_output, customer.customer_location,
-            PRICE)
+    sales = Sale.find([('reference', '=', reference)])
+    if sales:
+        sale, = sales
+    else:
+        sale = Sale(party=customer, salesperson=_salesperson(),
+            reference=reference, sale_date=date)
+        line = sale.lines.new(product=product)
+        line.quantity = quantity
+        line.unit_price = PRICE
+        sale.save()
+    if sale.state == 'draft':
+        _click(sale, 'quote')
+    if sale.state == 'quotation':
+        _click(sale, 'confirm')
+    sale.reload()
+    shipment, = sale.shipments
+    if shipment.state in {'draft', 'waiting'}:
+        shipment.reference = reference
+        shipment.planned_date = shipment.effective_date = date
+        shipment.transport_carrier = CARRIER
+        shipment.shipped_by, shipment.packed_by = shipper, checker
+        for move in shipment.inventory_moves:
+            move.lot = lot
         shipment.save()
     if shipment.state == 'draft':
         _click(shipment, 'wait')
     if shipment.state == 'waiting':
-        for move in shipment.inventory_moves:
-            move.lot = lot
-        shipment.save()
         _click(shipment, 'assign_try')
     if shipment.state == 'assigned':
         _click(shipment, 'pick')
