@@ -163,6 +163,18 @@ _FIELD_SCRIPT = """(container, name) => {
     return 'value' in el ? el.value : el.textContent;
 }"""
 
+# The list columns a user cannot see without scrolling sideways: the
+# headers whose right edge is past the list's visible width
+_HIDDEN_COLUMNS_SCRIPT = r"""pane => {
+    const tree = pane.querySelector('.treeview');
+    if (!tree) { return []; }
+    const right = tree.getBoundingClientRect().left + tree.clientWidth;
+    return Array.from(tree.querySelectorAll('thead th')).filter(
+        th => th.offsetParent !== null
+            && th.getBoundingClientRect().right > right + 1).map(
+        th => th.textContent.replace(/\s+/g, ' ').trim());
+}"""
+
 
 class StepFailed(AssertionError):
     pass
@@ -477,6 +489,10 @@ class Client:
         if container is None:
             container = self.tab.locator('.form').first
         return container.evaluate(_FIELD_SCRIPT, name)
+
+    def hidden_columns(self):
+        "The column headers of the active list past its visible width"
+        return self.tab.evaluate(_HIDDEN_COLUMNS_SCRIPT)
 
     def message(self, kind='warning-dialog'):
         """The text of the message dialog of kind (warning-dialog for user

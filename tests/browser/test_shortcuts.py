@@ -9,6 +9,7 @@ LOT = 'GLOV2401'
 
 def test_start_recall_from_trace(client, admin):
     "Quality traces a lot downstream and starts a recall of it"
+    client.page.set_viewport_size({'width': 1440, 'height': 900})
     client.login('quality')
     client.open_menu('库存 ＆ 盘点', '批次')
     client.open_record(LOT, exact=True)
@@ -18,6 +19,7 @@ def test_start_recall_from_trace(client, admin):
             has_text=LOT).first, "the downstream trace")
     client.settle()
     client.shot('trace')
+    assert not client.hidden_columns(), "the trace needs sideways scrolling"
     client.tab.locator('table.tree thead th.selection-state input').click()
     client.tab.locator('button[title="执行操作"]').first.click()
     client.tab.locator('.dropdown-menu:visible a', has_text='发起召回').click()
