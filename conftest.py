@@ -50,7 +50,11 @@ class ScenarioItem(pytest.Item):
         _drop_test_database()
         from trytond import backend
         from trytond.tests.test_tryton import (
-            STRIP_DECIMAL, doctest_checker, doctest_setup, doctest_teardown)
+            STRIP_DECIMAL,
+            doctest_checker,
+            doctest_setup,
+            doctest_teardown,
+        )
         optionflags = (
             doctest.REPORT_ONLY_FIRST_FAILURE
             | doctest.ELLIPSIS

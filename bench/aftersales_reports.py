@@ -13,11 +13,11 @@ providers.
 """
 import argparse
 import datetime as dt
-from decimal import Decimal
 import os
 import random
 import sys
 import time
+from decimal import Decimal
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 parser.add_argument('--postgresql', action='store_true',
@@ -39,13 +39,13 @@ os.environ.pop('TRYTOND_CONFIG', None)
 
 from sql.functions import CurrentTimestamp  # noqa: E402
 
-from trytond.modules.company.tests import (  # noqa: E402
-    create_company, set_company)
+from trytond.modules.company.tests import create_company, set_company  # noqa: E402
 from trytond.modules.qms_aftersales.tests.tools import (  # noqa: E402
-    count_queries, create_units)
+    count_queries,
+    create_units,
+)
 from trytond.pool import Pool  # noqa: E402
-from trytond.tests.test_tryton import (  # noqa: E402
-    DB_NAME, activate_module, drop_db)
+from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db  # noqa: E402
 from trytond.tools import grouped_slice  # noqa: E402
 from trytond.transaction import Transaction  # noqa: E402
 

@@ -26,7 +26,10 @@ import xlsxwriter
 
 from trytond import backend
 from trytond.modules.qms_trace.export import (
-    SALES_COLUMNS, iter_table, write_xlsx)
+    SALES_COLUMNS,
+    iter_table,
+    write_xlsx,
+)
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 

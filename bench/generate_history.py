@@ -211,7 +211,7 @@ def generate(pool, args):
     addresses = dict(zip(customers + [supplier], insert(cursor, address,
                 address_columns,
                 ([p, f"{p} Health Road", "Hangzhou", True, 10, 0, now]
-                    for p in customers + [supplier]))))
+                    for p in customers + [supplier])), strict=False))
 
     lot = Lot.__table__()
     lot_products = [rnd.choice(products) for _ in range(args.lots)]

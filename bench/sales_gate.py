@@ -81,8 +81,7 @@ def build(size):
     "Create the data and return the ids of the quotations by size"
     from stdnum.cn import uscc
 
-    from trytond.modules.company.tests import (
-        create_company, create_employee)
+    from trytond.modules.company.tests import create_company, create_employee
     from trytond.pool import Pool
     from trytond.transaction import Transaction
 
@@ -177,8 +176,7 @@ def quantiles(values):
 
 def run(uri, repeat):
     from trytond.pool import Pool
-    from trytond.tests.test_tryton import (
-        DB_NAME, activate_module, drop_db)
+    from trytond.tests.test_tryton import DB_NAME, activate_module, drop_db
     from trytond.transaction import Transaction
 
     started = time.monotonic()

@@ -239,7 +239,7 @@ def load_providers(config):
         providers.append(provider)
 
     if not Violation.find([]):
-        for provider, count in zip(providers, [0, 1, 2]):
+        for provider, count in zip(providers, [0, 1, 2], strict=False):
             for day in range(count):
                 violation = Violation(
                     provider=provider, source='store', store=store,
@@ -304,7 +304,7 @@ def _inspections(store, providers):
     inspection.click('do')
 
     survey = Survey(unit=store, channel='phone', checklist=questionnaire)
-    for line, score in zip(survey.lines, ['5', '4', '4', '5']):
+    for line, score in zip(survey.lines, ['5', '4', '4', '5'], strict=False):
         line.score = score
     survey.save()
     survey.click('do')

@@ -252,9 +252,13 @@ def _company_details(company, today):
 
 def _accounts(company):
     from trytond.modules.account.tests.tools import (
-        create_chart, create_fiscalyear, get_accounts)
+        create_chart,
+        create_fiscalyear,
+        get_accounts,
+    )
     from trytond.modules.account_invoice.tests.tools import (
-        set_fiscalyear_invoice_sequences)
+        set_fiscalyear_invoice_sequences,
+    )
     Account = Model.get('account.account')
     if not Account.find([('company', '=', company.id)], limit=1):
         create_chart(company)
@@ -344,10 +348,10 @@ def _supplier(name, licence):
         return parties[0]
     party = Party(name=name, buyer_type='manufacturer')
     party.save()
-    kind = 'operating' if '经营' in licence else 'production'
+    licence_kind = 'operating' if '经营' in licence else 'production'
     for kind, number in [
             ('business', _uscc('9144' + str(party.id).zfill(13))),
-            (kind, licence)]:
+            (licence_kind, licence)]:
         qualification = Qualification(
             party=party, kind=kind, number=number, issuer="药品监督管理局",
             issue_date=dt.date(2020, 1, 1))
@@ -427,7 +431,7 @@ def _stock(products, today):
         return
     storage, = Location.find([('code', '=', 'STO')])
     inventory = Inventory(location=storage)
-    for i, product in enumerate(products):
+    for product in products:
         implantable = product.template.implantable
         lots = []
         if implantable:

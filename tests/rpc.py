@@ -22,7 +22,12 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.protocols.jsonrpc import JSONProtocol
 from trytond.tests.test_tryton import (
-    DB_NAME, RouteTestCase, backup_db_cache, drop_db, restore_db_cache)
+    DB_NAME,
+    RouteTestCase,
+    backup_db_cache,
+    drop_db,
+    restore_db_cache,
+)
 from trytond.transaction import Transaction
 
 LOGINS = ['admin'] + [login for login, *_ in USERS]

@@ -36,9 +36,9 @@ import traceback
 from decimal import Decimal
 
 from proteus import Model
+from rpc import SUMMARY, DemoTestCase, RPCError
 from sql import Column, Table
 
-from rpc import SUMMARY, DemoTestCase, RPCError
 from trytond.exceptions import UserError
 from trytond.model import ModelSQL, ModelStorage, ModelView
 from trytond.model.exceptions import AccessError
@@ -221,7 +221,7 @@ def checksums():
             names = [d[0] for d in cursor.description]
             rows = result[table] = {}
             for row in cursor:
-                row = dict(zip(names, row))
+                row = dict(zip(names, row, strict=False))
                 rows[row['id']] = (hashlib.sha256(repr(sorted(row.items()))
                         .encode('utf-8', 'replace')).hexdigest(), row)
     return result
@@ -521,7 +521,7 @@ class HostileTestCase(DemoTestCase):
                     *[Column(table, c) for c in columns],
                     where=table.id == record_id))
             row = cursor.fetchone()
-        return dict(zip(columns, row or [None] * len(columns)))
+        return dict(zip(columns, row or [None] * len(columns), strict=False))
 
     def restore(self, model, record_id, values):
         "Put back the row values a bypass or an accepted write changed"

@@ -219,9 +219,10 @@ class Client:
             try:
                 locator.wait_for(timeout=500)
                 return
-            except TimeoutError:
+            except TimeoutError as e:
                 if time.monotonic() > deadline:
-                    raise StepFailed(f"{what}: nothing after {timeout}s")
+                    raise StepFailed(
+                        f"{what}: nothing after {timeout}s") from e
 
     def check(self):
         "Fail on a JavaScript error or a server error (traceback) dialog"
@@ -318,9 +319,9 @@ class Client:
             row = rows.filter(has_text=text).first
         try:
             row.wait_for(timeout=10000)
-        except Exception:
+        except Exception as e:
             raise StepFailed(f"no record showing {text!r} in the list:\n"
-                + self.tab.locator('table.tree').first.inner_text())
+                + self.tab.locator('table.tree').first.inner_text()) from e
         row.locator('td.selection-state ~ td:visible').first.click()
         self.tab.locator('button[title="切换"]').first.click()
         self.wait_for(self.tab.locator('.form').first,
@@ -500,8 +501,8 @@ class Client:
         dialog = self.page.locator(f'.{kind}.in')
         try:
             dialog.wait_for(timeout=30000)
-        except Exception:
-            raise StepFailed(f"no {kind} appeared")
+        except Exception as e:
+            raise StepFailed(f"no {kind} appeared") from e
         return dialog.locator('.modal-body').inner_text()
 
     def close_message(self, kind='warning-dialog'):

@@ -163,12 +163,12 @@ def test_quality_opens_recall_and_downloads_xlsx(client, admin):
     # One line per customer, then the lots each customer received
     header, *lines = customers
     assert len(lines) == 1, customers
-    line = dict(zip(header, lines[0]))
+    line = dict(zip(header, lines[0], strict=False))
     assert line['客户'] == walkthrough.PHARMACY, line
     assert float(line['已交付数量']) == 50, line
     header, *lines = lots
     assert len(lines) == 1, lots
-    line = dict(zip(header, lines[0]))
+    line = dict(zip(header, lines[0], strict=False))
     assert line['批次'] == walkthrough.RECALL_LOT, line
     recall, = admin.find('qms.recall',
         [('reference', '=', walkthrough.RECALL)], ['state', 'lines'])
