@@ -153,8 +153,8 @@ def document_party(document):
 
 
 class Checker(Model):
-    "Qualification Gate Checker"
     __name__ = 'qms.checker'
+    __string__ = "Gate Checker"
 
     @classmethod
     def rules(cls):
@@ -791,8 +791,8 @@ class GateData:
 
 
 class Check(ModelMixin, ModelSQL, ModelView):
-    "Qualification Check"
     __name__ = 'qms.gate.check'
+    __string__ = "Gate Check"
 
     date = fields.DateTime("Date", required=True, readonly=True)
     user = fields.Many2One('res.user', "User", readonly=True)
@@ -897,8 +897,8 @@ class Check(ModelMixin, ModelSQL, ModelView):
 
 
 class CheckResult(ModelView):
-    "Qualification Check"
     __name__ = 'qms.gate.check.result'
+    __string__ = "Gate Check Result"
 
     documents = fields.Char("Documents", readonly=True)
     result = fields.Selection([
@@ -910,7 +910,6 @@ class CheckResult(ModelView):
 
 
 class CheckWizard(WizardMixin, Wizard):
-    "Check Qualifications"
     __name__ = 'qms.gate.check.wizard'
     start = StateView('qms.gate.check.result',
         'qms_sales.gate_check_result_view_form', [

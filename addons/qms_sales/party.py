@@ -95,8 +95,8 @@ class Party(ModelMixin, metaclass=PoolMeta):
 
 class Qualification(
         ModelMixin, WorkflowGuardMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Party Qualification"
     __name__ = 'party.qualification'
+    __string__ = "Party Qualification"
     _rec_name = 'number'
     _history = True
     _workflow_fields = {'verified_by', 'verified_date'}
@@ -223,8 +223,8 @@ class Qualification(
 
 
 class QualificationCategory(ModelMixin, ModelSQL):
-    "Party Qualification - Device Category"
     __name__ = 'party.qualification-qms.device.category'
+    __string__ = "Party Qualification - Device Category"
 
     qualification = fields.Many2One('party.qualification', "Qualification",
         required=True, ondelete='CASCADE')
@@ -233,8 +233,8 @@ class QualificationCategory(ModelMixin, ModelSQL):
 
 
 class QualificationRevision(ModelMixin, ModelSQL, ModelView):
-    "Party Qualification Revision"
     __name__ = 'party.qualification.revision'
+    __string__ = "Party Qualification Revision"
 
     qualification = fields.Many2One('party.qualification', "Qualification")
     party = fields.Many2One('party.party', "Party")

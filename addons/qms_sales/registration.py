@@ -42,8 +42,8 @@ ORIGINS = {'准', '进', '许'}
 
 
 class Registration(ModelMixin, ModelSQL, ModelView):
-    "Device Registration"
     __name__ = 'product.registration'
+    __string__ = "Device Registration"
     _rec_name = 'number'
     _history = True
 
@@ -381,8 +381,8 @@ def validity_domain(clause, today, warning_days):
 
 
 class RegistrationPeriod(ModelMixin, ModelSQL, ModelView):
-    "Device Registration Validity Period"
     __name__ = 'product.registration.period'
+    __string__ = "Registration Validity Period"
 
     registration = fields.Many2One('product.registration', "Registration",
         required=True, ondelete='CASCADE')
@@ -423,8 +423,8 @@ class RegistrationPeriod(ModelMixin, ModelSQL, ModelView):
 
 
 class RegistrationRenewStart(ModelView):
-    "Renew Device Registration"
     __name__ = 'product.registration.renew.start'
+    __string__ = "Renew Registration"
 
     expiration_date = fields.Date("New Expiration Date", required=True)
     issue_date = fields.Date("New Issue Date",
@@ -432,7 +432,6 @@ class RegistrationRenewStart(ModelView):
 
 
 class RegistrationRenew(WizardMixin, Wizard):
-    "Renew Device Registration"
     __name__ = 'product.registration.renew'
 
     start = StateView('product.registration.renew.start',
@@ -449,8 +448,8 @@ class RegistrationRenew(WizardMixin, Wizard):
 
 
 class RegistrationRevision(ModelMixin, ModelSQL, ModelView):
-    "Device Registration Revision"
     __name__ = 'product.registration.revision'
+    __string__ = "Device Registration Revision"
 
     registration = fields.Many2One('product.registration', "Registration")
     date = fields.Timestamp("Date")
@@ -498,8 +497,8 @@ class RegistrationRevision(ModelMixin, ModelSQL, ModelView):
 
 
 class RegistrationTemplate(ModelMixin, ModelSQL):
-    "Device Registration - Product Template"
     __name__ = 'product.registration-product.template'
+    __string__ = "Device Registration - Product Template"
 
     registration = fields.Many2One('product.registration', "Registration",
         required=True, ondelete='CASCADE')

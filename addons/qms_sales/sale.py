@@ -214,8 +214,8 @@ class Line(ModelMixin, metaclass=PoolMeta):
 
 
 class Override(ModelMixin, ModelSQL, ModelView):
-    "Sales Gate Override"
     __name__ = 'qms.sales.override'
+    __string__ = "Gate Override"
 
     sale = fields.Many2One('sale.sale', "Sale", required=True,
         readonly=True, ondelete='RESTRICT')
@@ -272,8 +272,8 @@ class Override(ModelMixin, ModelSQL, ModelView):
 
 
 class OverrideStart(ModelView):
-    "Sales Gate Override"
     __name__ = 'qms.sales.override.start'
+    __string__ = "Override Gate Rule"
 
     rule = fields.Selection([
             ('Q04', "Q04 Salesperson Authorisation"),
@@ -287,7 +287,6 @@ class OverrideStart(ModelView):
 
 
 class OverrideWizard(WizardMixin, Wizard):
-    "Sales Gate Override"
     __name__ = 'qms.sales.override.wizard'
     start = StateView('qms.sales.override.start',
         'qms_sales.sale_override_start_view_form', [
