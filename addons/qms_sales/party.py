@@ -1,6 +1,4 @@
 # This file is part of the QMS modules for Tryton.
-from sql import Column, Null
-from sql.conditionals import Coalesce
 from stdnum.cn import uscc
 
 from trytond.i18n import gettext
@@ -11,7 +9,7 @@ from trytond.transaction import Transaction
 
 from .checker import CHECK_RESULTS
 from .exceptions import QualificationNumberError
-from .model import ModelMixin, WorkflowGuardMixin
+from .model import ModelMixin, RevisionMixin, WorkflowGuardMixin
 from .registration import (
     DEVICE_CLASSES, VALIDITY_STATES, validity_domain, validity_state)
 
@@ -232,14 +230,14 @@ class QualificationCategory(ModelMixin, ModelSQL):
         required=True, ondelete='CASCADE')
 
 
-class QualificationRevision(ModelMixin, ModelSQL, ModelView):
+class QualificationRevision(RevisionMixin, ModelSQL, ModelView):
     __name__ = 'party.qualification.revision'
     __string__ = "Party Qualification Revision"
+    _revision_model = 'party.qualification'
+    _revision_field = 'qualification'
 
     qualification = fields.Many2One('party.qualification', "Qualification")
     party = fields.Many2One('party.party', "Party")
-    date = fields.Timestamp("Date")
-    user = fields.Many2One('res.user', "User")
     kind = fields.Selection(QUALIFICATION_KINDS, "Kind", sort=False)
     number = fields.Char("Number")
     issue_date = fields.Date("Issue Date")
@@ -250,34 +248,3 @@ class QualificationRevision(ModelMixin, ModelSQL, ModelView):
     verified_date = fields.Date("Verified Date")
     revoked = fields.Boolean("Revoked")
     active = fields.Boolean("Active")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('date', 'DESC'), ('id', 'DESC')]
-
-    @classmethod
-    def table_query(cls):
-        pool = Pool()
-        Qualification = pool.get('party.qualification')
-        history = Qualification.__table_history__()
-        return history.select(
-            Column(history, '__id').as_('id'),
-            history.create_uid.as_('create_uid'),
-            history.create_date.as_('create_date'),
-            history.write_uid.as_('write_uid'),
-            history.write_date.as_('write_date'),
-            history.id.as_('qualification'),
-            history.party.as_('party'),
-            Coalesce(history.write_date, history.create_date).as_('date'),
-            Coalesce(history.write_uid, history.create_uid).as_('user'),
-            history.kind.as_('kind'),
-            history.number.as_('number'),
-            history.issue_date.as_('issue_date'),
-            history.expiration_date.as_('expiration_date'),
-            history.device_classes.as_('device_classes'),
-            history.verified_by.as_('verified_by'),
-            history.verified_date.as_('verified_date'),
-            history.revoked.as_('revoked'),
-            history.active.as_('active'),
-            where=history.party != Null)

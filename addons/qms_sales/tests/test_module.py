@@ -513,6 +513,26 @@ class QmsSalesTestCase(CompanyTestMixin, ModuleTestCase):
                 ])
 
     @with_transaction()
+    def test_registration_history_changes_only(self):
+        "Test the change log shows no version that changes no shown field"
+        pool = Pool()
+        Registration = pool.get('product.registration')
+        Revision = pool.get('product.registration.revision')
+        registration = create_registration()
+        Registration.write([registration], {'models': "10 ml"})
+        Registration.write([registration], {'name': "Syringe"})
+        Registration.write([registration], {'name': "Syringe 10 ml"})
+        Registration.write([registration], {'models': "10 ml, 20 ml"})
+        registration = Registration(registration.id)
+        names = Revision._revision_columns()
+        rows = [tuple(getattr(r, n) for n in names)
+            for r in registration.revisions]
+        self.assertEqual([r.name for r in registration.revisions],
+            ["Syringe 10 ml", "Syringe"])
+        for newer, older in zip(rows, rows[1:]):
+            self.assertNotEqual(newer, older)
+
+    @with_transaction()
     def test_expiry_reminder(self):
         "Test the daily reminder lists expiring and expired documents"
         pool = Pool()
