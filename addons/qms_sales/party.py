@@ -7,7 +7,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
-from .checker import CHECK_RESULTS
+from .checker import CHECK_RESULTS, CLASS_KINDS
 from .exceptions import QualificationNumberError
 from .model import ModelMixin, RevisionMixin, WorkflowGuardMixin
 from .registration import (
@@ -29,10 +29,30 @@ QUALIFICATION_KINDS = [
     ('intended_use', "Statement of Intended Use"),
     ('other', "Other"),
     ]
+# The licences that name a buyer on a record besides the trade licences of
+# CLASS_KINDS: a medical institution's and a manufacturer's
+OTHER_LICENCE_KINDS = ['medical', 'production']
 # Changing one of these fields voids the verification
 VERIFIED_FIELDS = {
     'kind', 'number', 'issue_date', 'expiration_date', 'device_classes',
     'categories', 'revoked'}
+
+
+def licence_kinds(device_class):
+    """Return the kinds of licence that let a buyer hold a device of
+    device_class, the best first: the trade licences of its class, then
+    those of the higher classes (of every class, the highest first, when
+    the class is unknown), then the other licences"""
+    if device_class in CLASS_KINDS:
+        classes = sorted(c for c in CLASS_KINDS if c >= device_class)
+    else:
+        classes = sorted(CLASS_KINDS, reverse=True)
+    kinds = []
+    for class_ in classes:
+        for kind in CLASS_KINDS[class_]:
+            if kind not in kinds:
+                kinds.append(kind)
+    return kinds + OTHER_LICENCE_KINDS
 
 
 class Party(ModelMixin, metaclass=PoolMeta):
@@ -65,8 +85,21 @@ class Party(ModelMixin, metaclass=PoolMeta):
             "Last Check Failures"), 'get_last_check')
 
     def get_first_sale_checked(self, name):
-        return any(q.verified_by and q.state in {'valid', 'expiring'}
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        return any(q.verified_by and q.valid_on(today)
             for q in self.qualifications)
+
+    def qualification_number(self, device_class, date):
+        """Return the number of the best licence of the party valid on date
+        for a device of device_class (None when unknown), or None"""
+        kinds = licence_kinds(device_class)
+        qualifications = [q for q in self.qualifications
+            if q.kind in kinds and q.valid_on(date)]
+        if qualifications:
+            best = min(qualifications, key=lambda q: kinds.index(q.kind))
+            return best.number
 
     @classmethod
     def get_last_check(cls, parties, names):
@@ -165,14 +198,19 @@ class Qualification(
         return validity_domain(
             clause, Date.today(), Configuration(1).expiry_warning_days)
 
-    @property
-    def verified(self):
-        return bool(self.verified_by)
+    def valid_on(self, date):
+        "Tell if the qualification is in force on date"
+        return self.in_force(
+            date, self.revoked, self.issue_date, self.expiration_date)
 
-    def covers(self, device_class, category):
-        "Return True if the scope covers the device class and category"
-        return ((device_class in (self.device_classes or ()))
-            and any(c.covers(category) for c in self.categories))
+    @staticmethod
+    def in_force(date, revoked, issue_date, expiration_date):
+        """Tell if a qualification of these values is in force on date: not
+        revoked, issued and not expired; the rule of valid_on for the
+        qualifications read without instantiating them"""
+        return (not revoked
+            and (not issue_date or issue_date <= date)
+            and (not expiration_date or date <= expiration_date))
 
     @classmethod
     @ModelView.button
