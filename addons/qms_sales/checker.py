@@ -8,6 +8,8 @@ from functools import wraps
 
 from sql import Column, Literal, Union
 
+from trytond import backend
+from trytond.exceptions import TrytonException
 from trytond.i18n import gettext
 from trytond.model import Model, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
@@ -921,7 +923,10 @@ class Check(ModelMixin, ModelSQL, ModelView):
                             values['document'] = None
                     if vlist:
                         Check.create(vlist)
-        except Exception:
+        except (backend.DatabaseOperationalError,
+                backend.DatabaseIntegrityError, backend.DatabaseDataError,
+                TrytonException):
+            # the user must read the refusal, not the failure of its proof
             logger.exception("could not record the blocked check %s", vlist)
 
 

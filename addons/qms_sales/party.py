@@ -1,5 +1,6 @@
 # This file is part of the QMS modules for Tryton.
 from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError as InvalidNumber
 
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
@@ -250,7 +251,7 @@ class Qualification(
             if qualification.kind == 'business':
                 try:
                     uscc.validate(qualification.number)
-                except Exception as exception:
+                except InvalidNumber as exception:
                     raise QualificationNumberError(gettext(
                             'qms_sales.msg_qualification_number_uscc',
                             number=qualification.number,
