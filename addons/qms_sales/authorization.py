@@ -7,8 +7,8 @@ from .model import ModelMixin
 
 
 class Authorization(ModelMixin, ModelSQL, ModelView):
-    "Sales Authorization"
     __name__ = 'qms.sales.authorization'
+    __string__ = "Sales Authorization"
     _rec_name = 'number'
 
     number = fields.Char("Number", required=True)
@@ -40,8 +40,8 @@ class Authorization(ModelMixin, ModelSQL, ModelView):
 
 
 class AuthorizationParty(ModelMixin, ModelSQL):
-    "Sales Authorization - Party"
     __name__ = 'qms.sales.authorization-party.party'
+    __string__ = "Sales Authorization - Party"
     authorization = fields.Many2One('qms.sales.authorization',
         "Authorization", required=True, ondelete='CASCADE')
     party = fields.Many2One('party.party', "Party", required=True,
@@ -49,8 +49,8 @@ class AuthorizationParty(ModelMixin, ModelSQL):
 
 
 class AuthorizationSubdivision(ModelMixin, ModelSQL):
-    "Sales Authorization - Subdivision"
     __name__ = 'qms.sales.authorization-country.subdivision'
+    __string__ = "Sales Authorization - Subdivision"
     authorization = fields.Many2One('qms.sales.authorization',
         "Authorization", required=True, ondelete='CASCADE')
     subdivision = fields.Many2One('country.subdivision', "Subdivision",
@@ -58,8 +58,8 @@ class AuthorizationSubdivision(ModelMixin, ModelSQL):
 
 
 class AuthorizationCategory(ModelMixin, ModelSQL):
-    "Sales Authorization - Category"
     __name__ = 'qms.sales.authorization-qms.device.category'
+    __string__ = "Sales Authorization - Device Category"
     authorization = fields.Many2One('qms.sales.authorization',
         "Authorization", required=True, ondelete='CASCADE')
     category = fields.Many2One('qms.device.category', "Category",
@@ -67,8 +67,8 @@ class AuthorizationCategory(ModelMixin, ModelSQL):
 
 
 class AuthorizationProduct(ModelMixin, ModelSQL):
-    "Sales Authorization - Product"
     __name__ = 'qms.sales.authorization-product.template'
+    __string__ = "Sales Authorization - Product"
     authorization = fields.Many2One('qms.sales.authorization',
         "Authorization", required=True, ondelete='CASCADE')
     template = fields.Many2One('product.template', "Product",

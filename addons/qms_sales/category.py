@@ -9,8 +9,8 @@ from .model import ModelMixin
 
 class Category(ModelMixin, DeactivableMixin, tree(separator=' / '),
         ModelSQL, ModelView):
-    "Medical Device Category"
     __name__ = 'qms.device.category'
+    __string__ = "Device Category"
     _rec_name = 'code'
 
     code = fields.Char("Code", required=True,

@@ -4,9 +4,12 @@ import json
 import logging
 from collections import defaultdict, namedtuple
 from decimal import Decimal
+from functools import wraps
 
-from sql import Literal, Union
+from sql import Column, Literal, Union
 
+from trytond import backend
+from trytond.exceptions import TrytonException
 from trytond.i18n import gettext
 from trytond.model import Model, ModelSQL, ModelView, fields
 from trytond.model.exceptions import AccessError
@@ -98,13 +101,6 @@ SALE_OPERATIONS = {'sale.sale:quote', 'sale.sale:confirm'}
 DELIVERY_OPERATIONS = {
     'stock.shipment.out:pack', 'stock.shipment.out:do', 'stock.move:do'}
 RECEIPT_OPERATIONS = {'stock.shipment.in:receive', 'stock.shipment.in:do'}
-# The operation whose rules the "Check Qualifications" button evaluates:
-# the last gated one, so the user sees everything still ahead
-CHECK_OPERATIONS = {
-    'sale.sale': 'confirm',
-    'stock.shipment.out': 'do',
-    'stock.shipment.in': 'do',
-    }
 OPERATIONS = [
     ('quote', "Quote"),
     ('confirm', "Confirm"),
@@ -136,25 +132,50 @@ def document_names(documents):
         f'{types[d.__name__]} {d.rec_name}' for d in documents)
 
 
-def document_party(document):
-    "Return the party a document is checked for"
-    if document.__name__ == 'sale.sale':
-        return document.party
-    elif document.__name__ == 'stock.shipment.out':
-        return document.customer
-    elif document.__name__ == 'stock.shipment.in':
-        return document.supplier
-    elif document.__name__ == 'stock.move':
-        customer = getattr(document.shipment, 'customer', None)
-        origin = document.origin
-        if not customer and origin and origin.__name__ == 'sale.line':
-            customer = origin.sale.party
-        return customer
+class GateMixin:
+    """A document the qualification gate checks: its transitions decorated
+    with gate(operation) run the rules of the operation first"""
+    __slots__ = ()
+    # The operation whose rules the "Check Qualifications" button evaluates:
+    # the last gated one, so the user sees everything still ahead
+    _gate_check_operation = None
+
+    @staticmethod
+    def gate(operation):
+        "Decorate a transition to refuse the records the rules block"
+        def decorator(func):
+            @wraps(func)
+            def wrapper(cls, records, *args, **kwargs):
+                cls.check_gate(records, operation)
+                return func(cls, records, *args, **kwargs)
+            return wrapper
+        return decorator
+
+    @classmethod
+    def check_gate(cls, records, operation):
+        "Raise one error listing every failure of the records"
+        pool = Pool()
+        Checker = pool.get('qms.checker')
+        Checker.enforce(records, operation)
+
+    @property
+    def gate_party(self):
+        "The party the gate checks the document for"
+        raise NotImplementedError
+
+    def gate_date(self, today):
+        "Return the date on which the gate judges the document"
+        return self.effective_date or today
+
+    @classmethod
+    def gate_items(cls, data):
+        "Return the items of data's documents, read by data"
+        raise NotImplementedError
 
 
 class Checker(Model):
-    "Qualification Gate Checker"
     __name__ = 'qms.checker'
+    __string__ = "Gate Checker"
 
     @classmethod
     def rules(cls):
@@ -197,33 +218,161 @@ class Checker(Model):
     def format(failures):
         return '\n'.join(f'[{f.code}] {f.message}' for f in failures)
 
+    @staticmethod
+    def kinds_name(kinds):
+        return Words('party.qualification', 'kind', kinds)
+
     @classmethod
     def check_customer(cls, code, data):
         "Q01: the customer holds a licence for the device"
         failures = []
         for item in data.unique_devices('document', 'product'):
-            failure = data.customer_failure(item)
+            failure = cls.customer_failure(data, item)
             if failure:
                 failures.append(Failure(code, item.document, failure))
         return failures
+
+    @classmethod
+    def customer_failure(cls, data, item):
+        "Return why the customer may not buy the device of item or None"
+        party, product, date = item.party, item.product, item.date
+        kinds = cls.required_kinds(data, party, product)
+        device_class = data.device_class(product)
+        category = data.category(product)
+        candidates, valid, verified = cls.qualifications(
+            data, party, kinds, date)
+        if any(cls.in_scope(data, q, device_class, category)
+                for q in verified):
+            return
+        values = {
+            'party': party.rec_name,
+            'product': data.product_name(product),
+            'kinds': cls.kinds_name(kinds),
+            'device_class': device_class,
+            'date': date,
+            }
+        if not candidates:
+            return Text('qms_sales.msg_q01_missing', **values)
+        elif not valid:
+            return Text('qms_sales.msg_q01_invalid',
+                qualification=candidates[0]['number'], **values)
+        elif not verified:
+            return Text('qms_sales.msg_q01_unverified',
+                qualification=valid[0]['number'], **values)
+        return Text('qms_sales.msg_q01_scope',
+            qualification=verified[0]['number'],
+            category=data.category_name(category) if category else '',
+            **values)
+
+    @classmethod
+    def required_kinds(cls, data, party, product):
+        "Return the licence kinds that let party buy product"
+        buyer_type = data.buyer_types[party]
+        if buyer_type == 'user':
+            return ['medical']
+        elif buyer_type == 'need':
+            return ['intended_use']
+        device_class = data.device_class(product)
+        if device_class == '2' and data.products[product].filing_exempt:
+            return ['business']
+        return CLASS_KINDS[device_class]
+
+    @classmethod
+    def qualifications(cls, data, party, kinds, date):
+        """Return the qualifications of party of kinds: all of them, the
+        valid ones on date and the valid and verified ones"""
+        pool = Pool()
+        Qualification = pool.get('party.qualification')
+
+        def compute():
+            candidates = [q for q in data.qualifications[party.id]
+                if q['kind'] in kinds]
+            valid = [q for q in candidates
+                if Qualification.in_force(date, q['revoked'],
+                    q['issue_date'], q['expiration_date'])]
+            verified = [q for q in valid if q['verified_by']]
+            return candidates, valid, verified
+        return data.cached(
+            ('qualifications', party, tuple(kinds), date), compute)
+
+    @classmethod
+    def in_scope(cls, data, qualification, device_class, category):
+        "Tell if the scope of qualification covers the class and category"
+        return (device_class in qualification['device_classes']
+            and (category is None
+                or any(data.covers(c, category)
+                    for c in qualification['categories'])))
 
     @classmethod
     def check_product(cls, code, data):
         "Q02: the device is legally on the market"
         failures = []
         for item in data.unique_devices('document', 'product', 'lot'):
-            for message in data.product_failures(item):
+            for message in cls.product_failures(data, item):
                 failures.append(Failure(code, item.document, message))
         return failures
+
+    @classmethod
+    def product_failures(cls, data, item):
+        "Yield why the device of item may not be sold"
+        product, lot, date = item.product, item.lot, item.date
+        registration = data.registrations.get(
+            data.products[product].registration)
+        production_date = data.lots[lot].production_date if lot else None
+
+        def values(**extra):
+            values = {'product': data.product_name(product), 'date': date}
+            if registration:
+                values['registration'] = registration.number
+            if lot:
+                values['lot'] = data.lots[lot].number
+            return {**values, **extra}
+        if not registration:
+            yield Text('qms_sales.msg_q02_no_registration', **values())
+        elif registration.revoked:
+            yield Text('qms_sales.msg_q02_revoked', **values())
+        elif production_date:
+            if not cls.registration_valid(registration, production_date):
+                yield Text('qms_sales.msg_q02_lot_produced',
+                    **values(production_date=production_date))
+        elif not cls.registration_valid(registration, date):
+            yield Text('qms_sales.msg_q02_invalid', **values())
+        if product in data.stopped_products(date):
+            yield Text('qms_sales.msg_q02_product_stopped', **values())
+        if lot and lot in data.stopped_lots(date):
+            yield Text('qms_sales.msg_q02_lot_stopped', **values())
+
+    @staticmethod
+    def registration_valid(registration, date):
+        "Tell if a device produced or sold on date is approved"
+        return valid_on(date, registration.revoked,
+            registration.revoked_date, registration.issue_date,
+            registration.expiration_date, registration.periods)
 
     @classmethod
     def check_supplier(cls, code, data):
         "Q03: the supplier is qualified and the device on the market"
         failures = []
         for document in data.documents:
-            for message in data.supplier_failures(document):
+            for message in cls.supplier_failures(data, document):
                 failures.append(Failure(code, document, message))
         return failures + cls.check_product(code, data)
+
+    @classmethod
+    def supplier_failures(cls, data, shipment):
+        "Yield the licences the supplier of shipment misses"
+        party = data.parties[shipment]
+        date = data.dates[shipment]
+        for kinds in [
+                ['business'],
+                ['production', 'operating', 'filing'],
+                ]:
+            _, _, verified = cls.qualifications(data, party, kinds, date)
+            if not verified:
+                yield Text('qms_sales.msg_q03_supplier',
+                    party=party.rec_name, shipment=shipment.rec_name,
+                    kinds=cls.kinds_name(kinds),
+                    date=date)
 
     @classmethod
     def check_salesperson(cls, code, data):
@@ -233,9 +382,59 @@ class Checker(Model):
         for sale in data.documents:
             if sale in overridden:
                 continue
-            for message in data.salesperson_failures(sale):
+            for message in cls.salesperson_failures(data, sale):
                 failures.append(Failure(code, sale, message))
         return failures
+
+    @classmethod
+    def sale_authorizations(cls, data, sale):
+        """Return the authorisation letters of the salesperson valid on the
+        date of sale for its customer or the territory of its addresses"""
+        date = data.dates[sale]
+        subdivisions = set()
+        for address in [sale.shipment_address, sale.invoice_address]:
+            subdivision = address.subdivision if address else None
+            while subdivision:
+                subdivisions.add(subdivision.id)
+                subdivision = subdivision.parent
+        return [a
+            for a in data.authorizations()[sale.salesperson.id]
+            if a['company'] == sale.company.id
+            and a['valid_from'] <= date <= a['valid_to']
+            and (sale.party.id in a['parties']
+                or subdivisions & a['territory'])]
+
+    @classmethod
+    def salesperson_failures(cls, data, sale):
+        "Yield what the salesperson of sale is not authorised for"
+        if not sale.salesperson:
+            yield Text('qms_sales.msg_q04_no_salesperson',
+                sale=sale.rec_name)
+            return
+        authorizations = cls.sale_authorizations(data, sale)
+
+        def values():
+            return {
+                'sale': sale.rec_name,
+                'employee': sale.salesperson.rec_name,
+                'party': sale.party.rec_name,
+                'date': data.dates[sale],
+                }
+        if not authorizations:
+            yield Text('qms_sales.msg_q04_customer', **values())
+            return
+        for item in data.unique_devices('document', 'product'):
+            if item.document != sale:
+                continue
+            product = item.product
+            template = data.products[product].template
+            category = data.category(product)
+            if not any(template in a['products']
+                    or (category and any(data.covers(c, category)
+                            for c in a['categories']))
+                    for a in authorizations):
+                yield Text('qms_sales.msg_q04_product',
+                    product=data.product_name(product), **values())
 
     @classmethod
     def check_review(cls, code, data):
@@ -269,7 +468,7 @@ class Checker(Model):
                     ('shipment', 'in', [str(s) for s in shipments]),
                     ('state', '=', 'approved'),
                     ])
-            if c.customer == document_party(c.shipment)}
+            if c.customer == c.shipment.gate_party}
         missing = defaultdict(list)
         for inspection in Control.get_inspections(list(shipments), 'pack'):
             missing[inspection.origin].append(inspection.control)
@@ -311,24 +510,19 @@ class GateData:
     def __init__(self, documents):
         pool = Pool()
         Date = pool.get('ir.date')
+        Document = documents[0].__class__
         self.documents = documents
-        self.model = documents[0].__name__
         with Transaction().set_context(company=documents[0].company.id):
             self.today = Date.today()
         self.cursor = Transaction().connection.cursor()
         self._cache = {}
-        self.parties = {d: document_party(d) for d in documents}
-        self.dates = {d: self._date(d) for d in documents}
+        self.parties = {d: d.gate_party for d in documents}
+        self.dates = {d: d.gate_date(self.today) for d in documents}
         self.buyer_types = {p: p.buyer_type for p in self.parties.values()
             if p}
         self.amounts = {}
         self.lots = {}
-        if self.model == 'sale.sale':
-            self.items = self._read_sale_items()
-        elif self.model == 'stock.move':
-            self.items = self._move_items()
-        else:
-            self.items = self._read_move_items()
+        self.items = Document.gate_items(self)
         self.products = self._read_products({i.product for i in self.items})
         self.devices = [i for i in self.items if self.is_device(i.product)]
         self.registrations = self._read_registrations({
@@ -338,18 +532,14 @@ class GateData:
         self.qualifications = self._read_qualifications({
                 p.id for p in self.parties.values() if p})
 
-    def _cached(self, key, compute):
+    def cached(self, key, compute):
+        "Return the value of key, computed once"
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
 
-    def _date(self, document):
-        if self.model == 'sale.sale':
-            # a back-dated sale does not revive an expired licence
-            return max(document.sale_date or self.today, self.today)
-        return document.effective_date or self.today
-
-    def _read_sale_items(self):
+    def read_sale_lines(self):
+        "Read the items and the amounts of the documents that are sales"
         pool = Pool()
         Line = pool.get('sale.line')
         line = Line.__table__()
@@ -372,8 +562,9 @@ class GateData:
                         self.dates[sale]))
         return items
 
-    def _read_move_items(self):
-        "Read the moves of the shipments to or from the partner"
+    def read_shipment_moves(self, partner_location, partner_type):
+        """Read the items of the documents that are shipments: their moves
+        whose partner_location (a column name) is of partner_type"""
         pool = Pool()
         Move = pool.get('stock.move')
         Location = pool.get('stock.location')
@@ -382,12 +573,9 @@ class GateData:
         location = Location.__table__()
         lot = StockLot.__table__()
         documents = {str(d): d for d in self.documents}
-        if self.model == 'stock.shipment.out':
-            partner_location, partner_type = move.to_location, 'customer'
-        else:
-            partner_location, partner_type = move.from_location, 'supplier'
         self.cursor.execute(*move
-            .join(location, condition=partner_location == location.id)
+            .join(location, condition=(
+                    Column(move, partner_location) == location.id))
             .join(lot, 'LEFT', condition=move.lot == lot.id)
             .select(
                 move.shipment, move.product, move.lot,
@@ -407,8 +595,8 @@ class GateData:
                     lot_id, self.dates[document]))
         return items
 
-    def _move_items(self):
-        "Return the items of documents that are moves"
+    def move_items(self):
+        "Return the items of the documents that are moves"
         items = []
         for move in self.documents:
             lot = move.lot
@@ -521,9 +709,6 @@ class GateData:
                 seen.add(key)
                 yield item
 
-    def kinds_name(self, kinds):
-        return Words('party.qualification', 'kind', kinds)
-
     def is_device(self, product):
         device = self.products[product]
         return bool(device.device_class or device.registration)
@@ -548,28 +733,22 @@ class GateData:
             other = self.parents.get(other)
         return False
 
-    def valid_on(self, registration, date):
-        registration = self.registrations[registration]
-        return valid_on(date, registration.revoked,
-            registration.revoked_date, registration.issue_date,
-            registration.expiration_date, registration.periods)
-
     def product_name(self, product):
         pool = Pool()
         Product = pool.get('product.product')
-        return self._cached(('product', product),
+        return self.cached(('product', product),
             lambda: Product(product).rec_name)
 
     def category_name(self, category):
         pool = Pool()
         Category = pool.get('qms.device.category')
-        return self._cached(('category', category),
+        return self.cached(('category', category),
             lambda: Category(category).rec_name)
 
     def stopped_products(self, date):
         pool = Pool()
         Product = pool.get('product.product')
-        return self._cached(('stopped products', date), lambda: {
+        return self.cached(('stopped products', date), lambda: {
                 p.id for p in Product.get_sales_stopped(
                     Product.browse(list({i.product for i in self.devices})),
                     date)})
@@ -577,118 +756,11 @@ class GateData:
     def stopped_lots(self, date):
         pool = Pool()
         StockLot = pool.get('stock.lot')
-        return self._cached(('stopped lots', date), lambda: {
+        return self.cached(('stopped lots', date), lambda: {
                 l.id for l in StockLot.get_sales_stopped(
                     StockLot.browse(
                         list({i.lot for i in self.devices if i.lot})),
                     date)})
-
-    def valid_qualifications(self, party, kinds, date):
-        "Return the qualifications of kinds, the valid and verified ones"
-        def compute():
-            candidates = [q for q in self.qualifications[party.id]
-                if q['kind'] in kinds]
-            valid = [q for q in candidates
-                if not q['revoked']
-                and (not q['issue_date'] or q['issue_date'] <= date)
-                and (not q['expiration_date']
-                    or date <= q['expiration_date'])]
-            verified = [q for q in valid if q['verified_by']]
-            return candidates, valid, verified
-        return self._cached(
-            ('qualifications', party, tuple(kinds), date), compute)
-
-    def required_kinds(self, party, product):
-        buyer_type = self.buyer_types[party]
-        if buyer_type == 'user':
-            return ['medical']
-        elif buyer_type == 'need':
-            return ['intended_use']
-        device_class = self.device_class(product)
-        if device_class == '2' and self.products[product].filing_exempt:
-            return ['business']
-        return CLASS_KINDS[device_class]
-
-    def in_scope(self, qualification, device_class, category):
-        return (device_class in qualification['device_classes']
-            and (category is None
-                or any(self.covers(c, category)
-                    for c in qualification['categories'])))
-
-    def customer_failure(self, item):
-        party, product, date = item.party, item.product, item.date
-        kinds = self.required_kinds(party, product)
-        device_class = self.device_class(product)
-        category = self.category(product)
-        candidates, valid, verified = self.valid_qualifications(
-            party, kinds, date)
-        if any(self.in_scope(q, device_class, category) for q in verified):
-            return
-        values = {
-            'party': party.rec_name,
-            'product': self.product_name(product),
-            'kinds': self.kinds_name(kinds),
-            'device_class': device_class,
-            'date': date,
-            }
-        if not candidates:
-            return Text('qms_sales.msg_q01_missing', **values)
-        elif not valid:
-            return Text('qms_sales.msg_q01_invalid',
-                qualification=candidates[0]['number'], **values)
-        elif not verified:
-            return Text('qms_sales.msg_q01_unverified',
-                qualification=valid[0]['number'], **values)
-        return Text('qms_sales.msg_q01_scope',
-            qualification=verified[0]['number'],
-            category=self.category_name(category) if category else '',
-            **values)
-
-    def product_failures(self, item):
-        product, lot, date = item.product, item.lot, item.date
-        registration_id = self.products[product].registration
-        registration = self.registrations.get(registration_id)
-        production_date = self.lots[lot].production_date if lot else None
-
-        def values(**extra):
-            values = {
-                'product': self.product_name(product),
-                'date': date,
-                }
-            if registration:
-                values['registration'] = registration.number
-            if lot:
-                values['lot'] = self.lots[lot].number
-            values.update(extra)
-            return values
-        if not registration:
-            yield Text('qms_sales.msg_q02_no_registration', **values())
-        elif registration.revoked:
-            yield Text('qms_sales.msg_q02_revoked', **values())
-        elif production_date:
-            if not self.valid_on(registration_id, production_date):
-                yield Text('qms_sales.msg_q02_lot_produced',
-                    **values(production_date=production_date))
-        elif not self.valid_on(registration_id, date):
-            yield Text('qms_sales.msg_q02_invalid', **values())
-        if product in self.stopped_products(date):
-            yield Text('qms_sales.msg_q02_product_stopped', **values())
-        if lot and lot in self.stopped_lots(date):
-            yield Text('qms_sales.msg_q02_lot_stopped', **values())
-
-    def supplier_failures(self, shipment):
-        party = self.parties[shipment]
-        date = self.dates[shipment]
-        for kinds in [
-                ['business'],
-                ['production', 'operating', 'filing'],
-                ]:
-            _, _, verified = self.valid_qualifications(party, kinds, date)
-            if not verified:
-                yield Text('qms_sales.msg_q03_supplier',
-                    party=party.rec_name, shipment=shipment.rec_name,
-                    kinds=self.kinds_name(kinds),
-                    date=date)
 
     def overridden(self, code):
         pool = Pool()
@@ -745,54 +817,13 @@ class GateData:
             for letter in letters.values():
                 by_employee[letter['employee']].append(letter)
             return by_employee
-        return self._cached('authorizations', compute)
+        return self.cached('authorizations', compute)
 
-    def salesperson_failures(self, sale):
-        date = self.dates[sale]
-        if not sale.salesperson:
-            yield Text('qms_sales.msg_q04_no_salesperson',
-                sale=sale.rec_name)
-            return
-        subdivisions = set()
-        for address in [sale.shipment_address, sale.invoice_address]:
-            subdivision = address.subdivision if address else None
-            while subdivision:
-                subdivisions.add(subdivision.id)
-                subdivision = subdivision.parent
-        authorizations = [a
-            for a in self.authorizations()[sale.salesperson.id]
-            if a['company'] == sale.company.id
-            and a['valid_from'] <= date <= a['valid_to']
-            and (sale.party.id in a['parties']
-                or subdivisions & a['territory'])]
-
-        def values():
-            return {
-                'sale': sale.rec_name,
-                'employee': sale.salesperson.rec_name,
-                'party': sale.party.rec_name,
-                'date': date,
-                }
-        if not authorizations:
-            yield Text('qms_sales.msg_q04_customer', **values())
-            return
-        for item in self.unique_devices('document', 'product'):
-            if item.document != sale:
-                continue
-            product = item.product
-            template = self.products[product].template
-            category = self.category(product)
-            if not any(template in a['products']
-                    or (category and any(self.covers(c, category)
-                            for c in a['categories']))
-                    for a in authorizations):
-                yield Text('qms_sales.msg_q04_product',
-                    product=self.product_name(product), **values())
 
 
 class Check(ModelMixin, ModelSQL, ModelView):
-    "Qualification Check"
     __name__ = 'qms.gate.check'
+    __string__ = "Gate Check"
 
     date = fields.DateTime("Date", required=True, readonly=True)
     user = fields.Many2One('res.user', "User", readonly=True)
@@ -848,7 +879,7 @@ class Check(ModelMixin, ModelSQL, ModelView):
         now = dt.datetime.now()
         vlist = []
         for document in documents:
-            party = document_party(document)
+            party = document.gate_party
             if not party:
                 continue
             own = [f for f in failures if f.record == document]
@@ -892,13 +923,16 @@ class Check(ModelMixin, ModelSQL, ModelView):
                             values['document'] = None
                     if vlist:
                         Check.create(vlist)
-        except Exception:
+        except (backend.DatabaseOperationalError,
+                backend.DatabaseIntegrityError, backend.DatabaseDataError,
+                TrytonException):
+            # the user must read the refusal, not the failure of its proof
             logger.exception("could not record the blocked check %s", vlist)
 
 
 class CheckResult(ModelView):
-    "Qualification Check"
     __name__ = 'qms.gate.check.result'
+    __string__ = "Gate Check Result"
 
     documents = fields.Char("Documents", readonly=True)
     result = fields.Selection([
@@ -910,7 +944,6 @@ class CheckResult(ModelView):
 
 
 class CheckWizard(WizardMixin, Wizard):
-    "Check Qualifications"
     __name__ = 'qms.gate.check.wizard'
     start = StateView('qms.gate.check.result',
         'qms_sales.gate_check_result_view_form', [
@@ -924,7 +957,7 @@ class CheckWizard(WizardMixin, Wizard):
         Check = pool.get('qms.gate.check')
         documents = list(self.records)
         failures = Checker.check(
-            documents, CHECK_OPERATIONS[self.model.__name__])
+            documents, self.model._gate_check_operation)
         Check.record(documents, 'check', failures)
         return {
             'documents': document_names(documents),

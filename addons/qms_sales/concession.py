@@ -15,8 +15,8 @@ _states = {'readonly': Eval('state') != 'draft'}
 
 class Concession(
         ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Concession"
     __name__ = 'qms.concession'
+    __string__ = "Concession"
     _rec_name = 'number'
     _workflow_fields = {'approved_by', 'approved_date'}
     _workflow_locked = True

@@ -5,8 +5,8 @@ from .model import ModelMixin
 
 
 class Configuration(ModelMixin, ModelSingleton, ModelSQL, ModelView):
-    "QMS Configuration"
     __name__ = 'qms.configuration'
+    __string__ = "QMS Configuration"
 
     expiry_warning_days = fields.Integer(
         "Expiry Warning Days", required=True,

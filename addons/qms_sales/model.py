@@ -2,8 +2,13 @@
 import datetime as dt
 from decimal import Decimal
 
+from sql import Column, Null, Window
+from sql.conditionals import Coalesce
+from sql.functions import Lag
+from sql.operators import IsDistinct, Or
+
 from trytond.i18n import gettext
-from trytond.model import EvalEnvironment, Model
+from trytond.model import EvalEnvironment, Model, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder, PYSONEncoder
@@ -12,7 +17,7 @@ from trytond.wizard import StateView
 
 from .exceptions import FieldValueError
 
-__all__ = ['WorkflowGuardMixin', 'ModelMixin', 'WizardMixin']
+__all__ = ['WorkflowGuardMixin', 'ModelMixin', 'WizardMixin', 'RevisionMixin']
 
 
 class WorkflowGuardMixin:
@@ -279,3 +284,62 @@ class WizardMixin:
             if isinstance(state, StateView):
                 check_values(pool.get(state.model_name), values)
         return super().execute(session_id, data, state_name)
+
+
+class RevisionMixin(ModelMixin):
+    """The change log of a model with _history, computed from its history
+    table: one row for each version that changes one of the fields of the
+    log, the newest first
+
+    _revision_model is the name of the model, _revision_field the name of
+    the Many2One to its record; the other fields of the log are read from
+    the history columns of the same name."""
+    __slots__ = ()
+    _revision_model = None
+    _revision_field = None
+
+    date = fields.Timestamp("Date")
+    user = fields.Many2One('res.user', "User")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def _revision_columns(cls):
+        "Return the names of the fields copied from the history"
+        skip = {'id', 'date', 'user', cls._revision_field,
+            'create_uid', 'create_date', 'write_uid', 'write_date'}
+        return sorted(n for n, f in cls._fields.items()
+            if n not in skip and not isinstance(f, fields.Function))
+
+    @classmethod
+    def table_query(cls):
+        pool = Pool()
+        history = pool.get(cls._revision_model).__table_history__()
+        names = cls._revision_columns()
+        version = Column(history, '__id')
+        window = Window([history.id], order_by=[version.asc])
+        versions = history.select(
+            version.as_('id'),
+            history.create_uid, history.create_date,
+            history.write_uid, history.write_date,
+            history.id.as_(cls._revision_field),
+            Coalesce(history.write_date, history.create_date).as_('date'),
+            Coalesce(history.write_uid, history.create_uid).as_('user'),
+            Lag(version, window=window).as_('previous'),
+            *(Column(history, n).as_(n) for n in names),
+            *(Lag(Column(history, n), window=window).as_(f'previous_{n}')
+                for n in names),
+            # the row of a deletion has only the id and the write columns
+            where=history.create_date != Null)
+        changed = Or([IsDistinct(
+                    Column(versions, n), Column(versions, f'previous_{n}'))
+                for n in names])
+        return versions.select(
+            *(Column(versions, n) for n in [
+                    'id', 'create_uid', 'create_date', 'write_uid',
+                    'write_date', cls._revision_field, 'date', 'user',
+                    *names]),
+            where=(Column(versions, 'previous') == Null) | changed)

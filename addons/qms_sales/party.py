@@ -1,7 +1,6 @@
 # This file is part of the QMS modules for Tryton.
-from sql import Column, Null
-from sql.conditionals import Coalesce
 from stdnum.cn import uscc
+from stdnum.exceptions import ValidationError as InvalidNumber
 
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
@@ -9,9 +8,9 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction
 
-from .checker import CHECK_RESULTS
+from .checker import CHECK_RESULTS, CLASS_KINDS
 from .exceptions import QualificationNumberError
-from .model import ModelMixin, WorkflowGuardMixin
+from .model import ModelMixin, RevisionMixin, WorkflowGuardMixin
 from .registration import (
     DEVICE_CLASSES, VALIDITY_STATES, validity_domain, validity_state)
 
@@ -31,10 +30,30 @@ QUALIFICATION_KINDS = [
     ('intended_use', "Statement of Intended Use"),
     ('other', "Other"),
     ]
+# The licences that name a buyer on a record besides the trade licences of
+# CLASS_KINDS: a medical institution's and a manufacturer's
+OTHER_LICENCE_KINDS = ['medical', 'production']
 # Changing one of these fields voids the verification
 VERIFIED_FIELDS = {
     'kind', 'number', 'issue_date', 'expiration_date', 'device_classes',
     'categories', 'revoked'}
+
+
+def licence_kinds(device_class):
+    """Return the kinds of licence that let a buyer hold a device of
+    device_class, the best first: the trade licences of its class, then
+    those of the higher classes (of every class, the highest first, when
+    the class is unknown), then the other licences"""
+    if device_class in CLASS_KINDS:
+        classes = sorted(c for c in CLASS_KINDS if c >= device_class)
+    else:
+        classes = sorted(CLASS_KINDS, reverse=True)
+    kinds = []
+    for class_ in classes:
+        for kind in CLASS_KINDS[class_]:
+            if kind not in kinds:
+                kinds.append(kind)
+    return kinds + OTHER_LICENCE_KINDS
 
 
 class Party(ModelMixin, metaclass=PoolMeta):
@@ -67,8 +86,21 @@ class Party(ModelMixin, metaclass=PoolMeta):
             "Last Check Failures"), 'get_last_check')
 
     def get_first_sale_checked(self, name):
-        return any(q.verified_by and q.state in {'valid', 'expiring'}
+        pool = Pool()
+        Date = pool.get('ir.date')
+        today = Date.today()
+        return any(q.verified_by and q.valid_on(today)
             for q in self.qualifications)
+
+    def qualification_number(self, device_class, date):
+        """Return the number of the best licence of the party valid on date
+        for a device of device_class (None when unknown), or None"""
+        kinds = licence_kinds(device_class)
+        qualifications = [q for q in self.qualifications
+            if q.kind in kinds and q.valid_on(date)]
+        if qualifications:
+            best = min(qualifications, key=lambda q: kinds.index(q.kind))
+            return best.number
 
     @classmethod
     def get_last_check(cls, parties, names):
@@ -95,8 +127,8 @@ class Party(ModelMixin, metaclass=PoolMeta):
 
 class Qualification(
         ModelMixin, WorkflowGuardMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Party Qualification"
     __name__ = 'party.qualification'
+    __string__ = "Party Qualification"
     _rec_name = 'number'
     _history = True
     _workflow_fields = {'verified_by', 'verified_date'}
@@ -167,14 +199,19 @@ class Qualification(
         return validity_domain(
             clause, Date.today(), Configuration(1).expiry_warning_days)
 
-    @property
-    def verified(self):
-        return bool(self.verified_by)
+    def valid_on(self, date):
+        "Tell if the qualification is in force on date"
+        return self.in_force(
+            date, self.revoked, self.issue_date, self.expiration_date)
 
-    def covers(self, device_class, category):
-        "Return True if the scope covers the device class and category"
-        return ((device_class in (self.device_classes or ()))
-            and any(c.covers(category) for c in self.categories))
+    @staticmethod
+    def in_force(date, revoked, issue_date, expiration_date):
+        """Tell if a qualification of these values is in force on date: not
+        revoked, issued and not expired; the rule of valid_on for the
+        qualifications read without instantiating them"""
+        return (not revoked
+            and (not issue_date or issue_date <= date)
+            and (not expiration_date or date <= expiration_date))
 
     @classmethod
     @ModelView.button
@@ -214,7 +251,7 @@ class Qualification(
             if qualification.kind == 'business':
                 try:
                     uscc.validate(qualification.number)
-                except Exception as exception:
+                except InvalidNumber as exception:
                     raise QualificationNumberError(gettext(
                             'qms_sales.msg_qualification_number_uscc',
                             number=qualification.number,
@@ -223,8 +260,8 @@ class Qualification(
 
 
 class QualificationCategory(ModelMixin, ModelSQL):
-    "Party Qualification - Device Category"
     __name__ = 'party.qualification-qms.device.category'
+    __string__ = "Party Qualification - Device Category"
 
     qualification = fields.Many2One('party.qualification', "Qualification",
         required=True, ondelete='CASCADE')
@@ -232,14 +269,14 @@ class QualificationCategory(ModelMixin, ModelSQL):
         required=True, ondelete='CASCADE')
 
 
-class QualificationRevision(ModelMixin, ModelSQL, ModelView):
-    "Party Qualification Revision"
+class QualificationRevision(RevisionMixin, ModelSQL, ModelView):
     __name__ = 'party.qualification.revision'
+    __string__ = "Party Qualification Revision"
+    _revision_model = 'party.qualification'
+    _revision_field = 'qualification'
 
     qualification = fields.Many2One('party.qualification', "Qualification")
     party = fields.Many2One('party.party', "Party")
-    date = fields.Timestamp("Date")
-    user = fields.Many2One('res.user', "User")
     kind = fields.Selection(QUALIFICATION_KINDS, "Kind", sort=False)
     number = fields.Char("Number")
     issue_date = fields.Date("Issue Date")
@@ -250,34 +287,3 @@ class QualificationRevision(ModelMixin, ModelSQL, ModelView):
     verified_date = fields.Date("Verified Date")
     revoked = fields.Boolean("Revoked")
     active = fields.Boolean("Active")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('date', 'DESC'), ('id', 'DESC')]
-
-    @classmethod
-    def table_query(cls):
-        pool = Pool()
-        Qualification = pool.get('party.qualification')
-        history = Qualification.__table_history__()
-        return history.select(
-            Column(history, '__id').as_('id'),
-            history.create_uid.as_('create_uid'),
-            history.create_date.as_('create_date'),
-            history.write_uid.as_('write_uid'),
-            history.write_date.as_('write_date'),
-            history.id.as_('qualification'),
-            history.party.as_('party'),
-            Coalesce(history.write_date, history.create_date).as_('date'),
-            Coalesce(history.write_uid, history.create_uid).as_('user'),
-            history.kind.as_('kind'),
-            history.number.as_('number'),
-            history.issue_date.as_('issue_date'),
-            history.expiration_date.as_('expiration_date'),
-            history.device_classes.as_('device_classes'),
-            history.verified_by.as_('verified_by'),
-            history.verified_date.as_('verified_date'),
-            history.revoked.as_('revoked'),
-            history.active.as_('active'),
-            where=history.party != Null)

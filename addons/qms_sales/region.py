@@ -9,8 +9,8 @@ from .model import ModelMixin
 
 
 class RegionAbbreviation(ModelMixin, DeactivableMixin, ModelSQL, ModelView):
-    "Region Abbreviation"
     __name__ = 'qms.region.abbreviation'
+    __string__ = "Region Abbreviation"
     _rec_name = 'code'
 
     code = fields.Char("Abbreviation", required=True, size=1,

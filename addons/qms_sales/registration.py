@@ -2,9 +2,6 @@
 import datetime as dt
 import re
 
-from sql import Column, Null
-from sql.conditionals import Coalesce
-
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -15,7 +12,7 @@ from trytond.wizard import Button, StateTransition, StateView, Wizard
 from .exceptions import (
     LegacyRegistrationNumberWarning, RegistrationDeleteError,
     RegistrationNumberError, RegistrationPeriodError, RegistrationRenewError)
-from .model import ModelMixin, WizardMixin
+from .model import ModelMixin, RevisionMixin, WizardMixin
 
 DEVICE_CLASSES = [
     ('1', "Class I"),
@@ -42,8 +39,8 @@ ORIGINS = {'准', '进', '许'}
 
 
 class Registration(ModelMixin, ModelSQL, ModelView):
-    "Device Registration"
     __name__ = 'product.registration'
+    __string__ = "Device Registration"
     _rec_name = 'number'
     _history = True
 
@@ -381,8 +378,8 @@ def validity_domain(clause, today, warning_days):
 
 
 class RegistrationPeriod(ModelMixin, ModelSQL, ModelView):
-    "Device Registration Validity Period"
     __name__ = 'product.registration.period'
+    __string__ = "Registration Validity Period"
 
     registration = fields.Many2One('product.registration', "Registration",
         required=True, ondelete='CASCADE')
@@ -423,8 +420,8 @@ class RegistrationPeriod(ModelMixin, ModelSQL, ModelView):
 
 
 class RegistrationRenewStart(ModelView):
-    "Renew Device Registration"
     __name__ = 'product.registration.renew.start'
+    __string__ = "Renew Registration"
 
     expiration_date = fields.Date("New Expiration Date", required=True)
     issue_date = fields.Date("New Issue Date",
@@ -432,7 +429,6 @@ class RegistrationRenewStart(ModelView):
 
 
 class RegistrationRenew(WizardMixin, Wizard):
-    "Renew Device Registration"
     __name__ = 'product.registration.renew'
 
     start = StateView('product.registration.renew.start',
@@ -448,13 +444,13 @@ class RegistrationRenew(WizardMixin, Wizard):
         return 'end'
 
 
-class RegistrationRevision(ModelMixin, ModelSQL, ModelView):
-    "Device Registration Revision"
+class RegistrationRevision(RevisionMixin, ModelSQL, ModelView):
     __name__ = 'product.registration.revision'
+    __string__ = "Device Registration Revision"
+    _revision_model = 'product.registration'
+    _revision_field = 'registration'
 
     registration = fields.Many2One('product.registration', "Registration")
-    date = fields.Timestamp("Date")
-    user = fields.Many2One('res.user', "User")
     number = fields.Char("Number")
     kind = fields.Selection([
             ('registration', "Registration Certificate"),
@@ -467,39 +463,10 @@ class RegistrationRevision(ModelMixin, ModelSQL, ModelView):
     expiration_date = fields.Date("Expiration Date")
     revoked = fields.Boolean("Revoked")
 
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [('date', 'DESC'), ('id', 'DESC')]
-
-    @classmethod
-    def table_query(cls):
-        pool = Pool()
-        Registration = pool.get('product.registration')
-        history = Registration.__table_history__()
-        return history.select(
-            Column(history, '__id').as_('id'),
-            history.create_uid.as_('create_uid'),
-            history.create_date.as_('create_date'),
-            history.write_uid.as_('write_uid'),
-            history.write_date.as_('write_date'),
-            history.id.as_('registration'),
-            Coalesce(history.write_date, history.create_date).as_('date'),
-            Coalesce(history.write_uid, history.create_uid).as_('user'),
-            history.number.as_('number'),
-            history.kind.as_('kind'),
-            history.device_class.as_('device_class'),
-            history.category.as_('category'),
-            history.name.as_('name'),
-            history.issue_date.as_('issue_date'),
-            history.expiration_date.as_('expiration_date'),
-            history.revoked.as_('revoked'),
-            where=history.number != Null)
-
 
 class RegistrationTemplate(ModelMixin, ModelSQL):
-    "Device Registration - Product Template"
     __name__ = 'product.registration-product.template'
+    __string__ = "Device Registration - Product Template"
 
     registration = fields.Many2One('product.registration', "Registration",
         required=True, ondelete='CASCADE')

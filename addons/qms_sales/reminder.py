@@ -8,8 +8,8 @@ from .registration import VALIDITY_STATES
 
 
 class ExpiryReminder(ModelMixin, ModelSQL, ModelView):
-    "Expiry Reminder"
     __name__ = 'qms.expiry.reminder'
+    __string__ = "Expiry Reminder"
 
     kind = fields.Selection([
             ('qualification', "Qualification"),

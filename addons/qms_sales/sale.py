@@ -2,14 +2,14 @@
 import datetime as dt
 
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, fields
+from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .checker import Text
+from .checker import GateMixin, Text
 from .exceptions import OverrideError, SaleLineValueError
 from .model import ModelMixin, WizardMixin, WorkflowGuardMixin
 
@@ -20,16 +20,9 @@ REVIEW_FIELDS = {
     }
 
 
-def transition_allowed(records, state):
-    "Return the records that may move to state"
-    if not records:
-        return []
-    transitions = records[0]._transitions
-    return [r for r in records if (r.state, state) in transitions]
-
-
-class Sale(ModelMixin, WorkflowGuardMixin, metaclass=PoolMeta):
+class Sale(ModelMixin, WorkflowGuardMixin, GateMixin, metaclass=PoolMeta):
     __name__ = 'sale.sale'
+    _gate_check_operation = 'confirm'
     _workflow_fields = {
         'reviewed_by', 'reviewed_at', 'invoice_state', 'shipment_state'}
 
@@ -154,32 +147,37 @@ class Sale(ModelMixin, WorkflowGuardMixin, metaclass=PoolMeta):
     def check_qualifications(cls, sales):
         pass
 
+    @property
+    def gate_party(self):
+        return self.party
+
+    def gate_date(self, today):
+        # a back-dated sale does not revive an expired licence
+        return max(self.sale_date or today, today)
+
     @classmethod
-    @ModelView.button
-    def draft(cls, sales):
-        to_reopen = [s for s in transition_allowed(sales, 'draft')
-            if s.reviewed_by or s.reviewed_at]
-        super().draft(sales)
-        if to_reopen:
-            cls.write(to_reopen, {
-                    'reviewed_by': None,
-                    'reviewed_at': None,
-                    })
+    def gate_items(cls, data):
+        return data.read_sale_lines()
 
     @classmethod
     @ModelView.button
+    @Workflow.transition('draft')
+    def draft(cls, sales):
+        super().draft(sales)
+        cls.reopen_review(sales)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('quotation')
+    @GateMixin.gate('quote')
     def quote(cls, sales):
-        pool = Pool()
-        Checker = pool.get('qms.checker')
-        Checker.enforce(transition_allowed(sales, 'quotation'), 'quote')
         super().quote(sales)
 
     @classmethod
     @ModelView.button
+    @Workflow.transition('confirmed')
+    @GateMixin.gate('confirm')
     def confirm(cls, sales):
-        pool = Pool()
-        Checker = pool.get('qms.checker')
-        Checker.enforce(transition_allowed(sales, 'confirmed'), 'confirm')
         super().confirm(sales)
 
 
@@ -214,8 +212,8 @@ class Line(ModelMixin, metaclass=PoolMeta):
 
 
 class Override(ModelMixin, ModelSQL, ModelView):
-    "Sales Gate Override"
     __name__ = 'qms.sales.override'
+    __string__ = "Gate Override"
 
     sale = fields.Many2One('sale.sale', "Sale", required=True,
         readonly=True, ondelete='RESTRICT')
@@ -272,8 +270,8 @@ class Override(ModelMixin, ModelSQL, ModelView):
 
 
 class OverrideStart(ModelView):
-    "Sales Gate Override"
     __name__ = 'qms.sales.override.start'
+    __string__ = "Override Gate Rule"
 
     rule = fields.Selection([
             ('Q04', "Q04 Salesperson Authorisation"),
@@ -287,7 +285,6 @@ class OverrideStart(ModelView):
 
 
 class OverrideWizard(WizardMixin, Wizard):
-    "Sales Gate Override"
     __name__ = 'qms.sales.override.wizard'
     start = StateView('qms.sales.override.start',
         'qms_sales.sale_override_start_view_form', [

@@ -1,14 +1,13 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.i18n import gettext
-from trytond.model import ModelView, fields
+from trytond.model import ModelView, Workflow, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .checker import document_party
+from .checker import GateMixin
 from .exceptions import GateError, ImplantSerialError
 from .model import ModelMixin, WorkflowGuardMixin
-from .sale import transition_allowed
 
 # The context key under which the customer shipments being done, whose gate
 # ran, do their moves; RPC strips private (_) keys
@@ -39,23 +38,23 @@ class Lot(ModelMixin, metaclass=PoolMeta):
         return []
 
 
-class Move(ModelMixin, WorkflowGuardMixin, metaclass=PoolMeta):
+class Move(ModelMixin, WorkflowGuardMixin, GateMixin, metaclass=PoolMeta):
     __name__ = 'stock.move'
 
     @classmethod
     @ModelView.button
+    @Workflow.transition('done')
+    @GateMixin.gate('do')
     def do(cls, moves):
-        cls.check_delivery_gate(transition_allowed(moves, 'done'))
         super().do(moves)
         for move in moves:
             move.check_implant_serial()
 
     @classmethod
-    def check_delivery_gate(cls, moves):
+    def check_gate(cls, moves, operation):
         """Run the delivery gate for the moves to customers that no
         customer shipment checked when it was done"""
         pool = Pool()
-        Checker = pool.get('qms.checker')
         ShipmentOut = pool.get('stock.shipment.out')
         gated = set(Transaction().context.get(GATED_CONTEXT) or [])
         shipments, alone = set(), []
@@ -65,20 +64,30 @@ class Move(ModelMixin, WorkflowGuardMixin, metaclass=PoolMeta):
             if isinstance(move.shipment, ShipmentOut):
                 if move.shipment.id not in gated:
                     shipments.add(move.shipment)
-            elif not move.gate_customer:
+            elif not move.gate_party:
                 raise GateError(gettext('qms_sales.msg_move_gate_customer',
                         move=move.rec_name))
             else:
                 alone.append(move)
         if shipments:
-            Checker.enforce(ShipmentOut.browse(shipments), 'do')
+            ShipmentOut.check_gate(ShipmentOut.browse(shipments), operation)
         if alone:
-            Checker.enforce(alone, 'do')
+            super().check_gate(alone, operation)
 
     @property
-    def gate_customer(self):
-        "The customer the gate checks a move for"
-        return document_party(self)
+    def gate_party(self):
+        "The customer of a move to a customer"
+        pool = Pool()
+        SaleLine = pool.get('sale.line')
+        ShipmentOut = pool.get('stock.shipment.out')
+        if isinstance(self.shipment, ShipmentOut):
+            return self.shipment.customer
+        elif isinstance(self.origin, SaleLine):
+            return self.origin.sale.party
+
+    @classmethod
+    def gate_items(cls, data):
+        return data.move_items()
 
     def check_implant_serial(self):
         "Check that an implant moves as one unit of its serial number"
@@ -93,9 +102,10 @@ class Move(ModelMixin, WorkflowGuardMixin, metaclass=PoolMeta):
                     quantity=self.internal_quantity))
 
 
-class GatedShipmentMixin(ModelMixin):
+class GatedShipmentMixin(GateMixin, ModelMixin):
     "A shipment the qualification gate checks"
     __slots__ = ()
+    _gate_check_operation = 'do'
 
     concessions = fields.One2Many('qms.concession', 'shipment',
         "Concessions",
@@ -139,42 +149,53 @@ class ShipmentOut(WorkflowGuardMixin, GatedShipmentMixin, metaclass=PoolMeta):
         return {s.id: state for s, (state, _) in
             Checker.inspection_states(shipments).items()}
 
+    @property
+    def gate_party(self):
+        return self.customer
+
+    @classmethod
+    def gate_items(cls, data):
+        return data.read_shipment_moves('to_location', 'customer')
+
     @classmethod
     @ModelView.button
+    @Workflow.transition('packed')
+    @GateMixin.gate('pack')
     def pack(cls, shipments):
-        pool = Pool()
-        Checker = pool.get('qms.checker')
-        Checker.enforce(transition_allowed(shipments, 'packed'), 'pack')
         super().pack(shipments)
 
     @classmethod
     @ModelView.button
+    @Workflow.transition('done')
+    @GateMixin.gate('do')
     def do(cls, shipments):
-        pool = Pool()
-        Checker = pool.get('qms.checker')
-        allowed = transition_allowed(shipments, 'done')
-        Checker.enforce(allowed, 'do')
         gated = Transaction().context.get(GATED_CONTEXT) or []
         with Transaction().set_context(
-                **{GATED_CONTEXT: gated + [s.id for s in allowed]}):
+                **{GATED_CONTEXT: gated + [s.id for s in shipments]}):
             super().do(shipments)
 
 
 class ShipmentIn(WorkflowGuardMixin, GatedShipmentMixin, metaclass=PoolMeta):
     __name__ = 'stock.shipment.in'
 
+    @property
+    def gate_party(self):
+        return self.supplier
+
+    @classmethod
+    def gate_items(cls, data):
+        return data.read_shipment_moves('from_location', 'supplier')
+
     @classmethod
     @ModelView.button
+    @Workflow.transition('received')
+    @GateMixin.gate('receive')
     def receive(cls, shipments):
-        pool = Pool()
-        Checker = pool.get('qms.checker')
-        Checker.enforce(transition_allowed(shipments, 'received'), 'receive')
         super().receive(shipments)
 
     @classmethod
     @ModelView.button
+    @Workflow.transition('done')
+    @GateMixin.gate('do')
     def do(cls, shipments):
-        pool = Pool()
-        Checker = pool.get('qms.checker')
-        Checker.enforce(transition_allowed(shipments, 'done'), 'do')
         super().do(shipments)

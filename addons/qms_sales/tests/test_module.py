@@ -513,6 +513,66 @@ class QmsSalesTestCase(CompanyTestMixin, ModuleTestCase):
                 ])
 
     @with_transaction()
+    def test_qualification_valid_on(self):
+        "Test a qualification is valid from its issue to its expiration"
+        today = dt.date.today()
+        day = dt.timedelta(days=1)
+        qualification = create_qualification(
+            issue_date=today - day, expiration_date=today + day)
+        self.assertFalse(qualification.valid_on(today - 2 * day))
+        self.assertTrue(qualification.valid_on(today - day))
+        self.assertTrue(qualification.valid_on(today + day))
+        self.assertFalse(qualification.valid_on(today + 2 * day))
+        qualification.revoked = True
+        self.assertFalse(qualification.valid_on(today))
+
+    @with_transaction()
+    def test_qualification_number(self):
+        "Test the number of the best valid licence for a device class"
+        pool = Pool()
+        Party = pool.get('party.party')
+        today = dt.date.today()
+        business = create_qualification(
+            kind='business', number='91310000MA1FL4CT3U')
+        party = business.party
+        operating = create_qualification(party=party.id,
+            number='沪食药监械经营许20180045号',
+            expiration_date=today + dt.timedelta(days=10))
+        create_qualification(party=party.id, kind='filing',
+            number='沪食药监械经营备20180046号', revoked=True)
+        party = Party(party.id)
+        self.assertEqual(
+            party.qualification_number('1', today), business.number)
+        self.assertEqual(
+            party.qualification_number('2', today), operating.number)
+        self.assertEqual(
+            party.qualification_number('3', today), operating.number)
+        self.assertEqual(
+            Party.qualification_number(party, None, today), operating.number)
+        self.assertIsNone(party.qualification_number(
+                '3', today + dt.timedelta(days=11)))
+
+    @with_transaction()
+    def test_registration_history_changes_only(self):
+        "Test the change log shows no version that changes no shown field"
+        pool = Pool()
+        Registration = pool.get('product.registration')
+        Revision = pool.get('product.registration.revision')
+        registration = create_registration()
+        Registration.write([registration], {'models': "10 ml"})
+        Registration.write([registration], {'name': "Syringe"})
+        Registration.write([registration], {'name': "Syringe 10 ml"})
+        Registration.write([registration], {'models': "10 ml, 20 ml"})
+        registration = Registration(registration.id)
+        names = Revision._revision_columns()
+        rows = [tuple(getattr(r, n) for n in names)
+            for r in registration.revisions]
+        self.assertEqual([r.name for r in registration.revisions],
+            ["Syringe 10 ml", "Syringe"])
+        for newer, older in zip(rows, rows[1:]):
+            self.assertNotEqual(newer, older)
+
+    @with_transaction()
     def test_expiry_reminder(self):
         "Test the daily reminder lists expiring and expired documents"
         pool = Pool()
