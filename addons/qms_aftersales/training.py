@@ -8,8 +8,9 @@ from sql.conditionals import Case
 from sql.functions import Extract
 
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.pool import Pool
 from trytond.modules.qms_sales.model import ModelMixin
+from trytond.pool import Pool
+from trytond.transaction import without_check_access
 
 
 def quarter_period(date):
@@ -226,7 +227,7 @@ class PassRate(ModelMixin, ModelSQL, ModelView):
                     and sanction.period_start < start):
                 suspended.add(sanction.provider.id)
 
-        vlist, provider_levels = [], []
+        vlist = []
         for provider in Party.browse(failing):
             if (provider.id in assessed
                     or provider.provider_status == 'removed'):
@@ -247,7 +248,6 @@ class PassRate(ModelMixin, ModelSQL, ModelView):
                     'period_start': start,
                     'period_end': end,
                     })
-            provider_levels.append((provider, level))
-        Sanction.insert(vlist)
-        Sanction._apply_status(provider_levels)
+        with without_check_access():
+            Sanction.create(vlist)
         return len(vlist)
