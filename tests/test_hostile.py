@@ -694,11 +694,12 @@ class HostileTestCase(DemoTestCase):
                 if not self.exists('qms.ticket.escalation', escalation):
                     continue
                 before, = self.read('qms.ticket.escalation', [escalation],
-                    ['reason', 'date'])
+                    ['deadline', 'date'])
                 del before['id']
                 self.refused('escalation rewritten', login,
                     'qms.ticket.escalation', 'write', [escalation],
-                    {'reason': "hostile", 'date': dt.datetime(2020, 1, 1)})
+                    {'deadline': dt.datetime(2020, 1, 1),
+                        'date': dt.datetime(2020, 1, 1)})
                 self.refused('escalation deleted', login,
                     'qms.ticket.escalation', 'delete', [escalation])
                 self.unchanged('escalation rewritten or deleted',

@@ -1,10 +1,6 @@
 # This file is part of the QMS modules for Tryton.
 import datetime as dt
 
-from sql import Literal, Null
-from sql.conditionals import Case, Coalesce
-
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, MatchMixin, ModelSQL, ModelView, Workflow, fields,
@@ -369,42 +365,6 @@ class Ticket(
                 })
 
     @classmethod
-    def __register__(cls, module):
-        pool = Pool()
-        Unit = pool.get('qms.service.unit')
-        Escalation = pool.get('qms.ticket.escalation')
-        exist = backend.TableHandler.table_exist(cls._table)
-        table_h = cls.__table_handler__(module)
-        fill_store = exist and not table_h.column_exist('store')
-        fill_tiers = exist and not table_h.column_exist(
-            'tier_response_deadline')
-
-        super().__register__(module)
-
-        cursor = Transaction().connection.cursor()
-        table = cls.__table__()
-        # Migration from before the tier deadlines and the store
-        if fill_tiers:
-            cursor.execute(*table.update(
-                    [table.tier_response_deadline,
-                        table.tier_resolution_deadline],
-                    [table.response_deadline, table.resolution_deadline]))
-        if fill_store:
-            unit = Unit.__table__()
-            escalation = Escalation.__table__()
-            origin = escalation.select(
-                escalation.from_unit,
-                where=escalation.ticket == table.id,
-                order_by=[escalation.date.asc, escalation.id.asc],
-                limit=1)
-            cursor.execute(*table.update(
-                    [table.store], [Coalesce(origin, table.handling_unit)]))
-            cursor.execute(*table.update(
-                    [table.store], [Null],
-                    where=~table.store.in_(unit.select(
-                            unit.id, where=unit.kind == 'store'))))
-
-    @classmethod
     def default_company(cls):
         return Transaction().context.get('company')
 
@@ -765,7 +725,6 @@ class Ticket(
                         'cause': cause,
                         'deadline': deadline,
                         'date': now,
-                        'automatic': cause != 'manual',
                         }])
             self.__class__.write([self], {
                     'handling_unit': unit.id,
@@ -982,31 +941,12 @@ class Escalation(ModelMixin, ModelSQL, ModelView):
     deadline = fields.DateTime(
         "Missed Deadline",
         help="The deadline the unit handing the ticket over missed.")
-    reason = fields.Text("Reason")
-    automatic = fields.Boolean("Automatic")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('ticket')
         cls._order.insert(0, ('date', 'DESC'))
-
-    @classmethod
-    def __register__(cls, module):
-        table_h = cls.__table_handler__(module)
-        fill_cause = (backend.TableHandler.table_exist(cls._table)
-            and not table_h.column_exist('cause'))
-
-        super().__register__(module)
-
-        # Migration from before the cause
-        if fill_cause:
-            table = cls.__table__()
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*table.update(
-                    [table.cause],
-                    [Case((table.automatic == Literal(True), 'response'),
-                            else_='manual')]))
 
     @classmethod
     def default_date(cls):

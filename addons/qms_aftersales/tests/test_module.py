@@ -200,7 +200,6 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(escalation.to_unit, units['region'])
             self.assertEqual(escalation.cause, 'response')
             self.assertEqual(escalation.deadline, sla_deadline)
-            self.assertTrue(escalation.automatic)
             self.assertEqual(ticket.tier_response_deadline,
                 now + dt.timedelta(hours=24))
             # the SLA deadline, which the figures measure, stays
@@ -405,7 +404,6 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(escalation.from_unit, units['store'])
             self.assertEqual(escalation.to_unit, units['hq'])
             self.assertEqual(escalation.cause, 'severe')
-            self.assertTrue(escalation.automatic)
 
     @with_transaction()
     def test_severe_on_write(self):
@@ -445,7 +443,6 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             ticket = create_ticket(units['region'])
             Ticket.escalate([ticket])
             self.assertEqual(ticket.handling_unit, units['hq'])
-            self.assertFalse(ticket.escalations[0].automatic)
             self.assertEqual(ticket.escalations[0].cause, 'manual')
             with self.assertRaises(TicketError):
                 Ticket.escalate([ticket])
