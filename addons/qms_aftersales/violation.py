@@ -13,7 +13,7 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.qms_sales.model import (
     ModelMixin, WizardMixin, WorkflowGuardMixin)
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
@@ -569,22 +569,6 @@ class WeeklyReport(ModelMixin, WorkflowGuardMixin, ModelSQL, ModelView):
                     & (violation.store != Null)),
                 group_by=[violation.store]))
         return dict(cursor)
-
-
-class Cron(metaclass=PoolMeta):
-    __name__ = 'ir.cron'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.method.selection.extend([
-                ('qms.service.report.weekly|generate',
-                    "Generate Weekly Service Quality Reports"),
-                ('qms.provider.sanction|apply_ladder_last_month',
-                    "Apply the Provider Sanction Ladder"),
-                ('qms.training.pass_rate|assess_last_quarter',
-                    "Assess Provider Training"),
-                ])
 
 
 class Evaluate(WizardMixin, Wizard):
