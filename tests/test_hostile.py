@@ -78,8 +78,6 @@ ACCESS = {
     'qms.gate.check': 'r--- r--- r--- r--- r--- r--- r--- r--- r--- r---',
     'qms.lot.link': 'rwcd r--- r--- rwcd rwcd r--- r--- r--- r--- r---',
     'qms.nonconformity': 'rwcd ---- ---- ---- ---- rwc- rwc- rwc- rwcd rwcd',
-    'qms.provider.configuration':
-        'rwcd r--- r--- r--- r--- r--- r--- r--- rwcd rwcd',
     # service management records manual sanctions; none are changed
     'qms.provider.sanction':
         'r-c- ---- ---- ---- ---- r--- r--- r--- r-c- r-c-',

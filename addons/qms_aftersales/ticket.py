@@ -760,7 +760,7 @@ class Ticket(
     def propose_violations(cls, tickets):
         "Propose a violation of the provider for unsatisfied callbacks"
         pool = Pool()
-        Configuration = pool.get('qms.provider.configuration')
+        Configuration = pool.get('qms.aftersales.configuration')
         Violation = pool.get('qms.provider.violation')
         Date = pool.get('ir.date')
         threshold = Configuration(1).callback_violation_satisfaction

@@ -175,7 +175,7 @@ class PassRate(ModelMixin, ModelSQL, ModelView):
 
     @classmethod
     def get_below(cls, rates, name):
-        Configuration = Pool().get('qms.provider.configuration')
+        Configuration = Pool().get('qms.aftersales.configuration')
         line = Configuration(1).training_pass_rate
         return {r.id: r.rate < line for r in rates}
 
@@ -192,7 +192,7 @@ class PassRate(ModelMixin, ModelSQL, ModelView):
         suspend those below it for the configured consecutive quarters,
         remove those below it again after a suspension"""
         pool = Pool()
-        Configuration = pool.get('qms.provider.configuration')
+        Configuration = pool.get('qms.aftersales.configuration')
         Sanction = pool.get('qms.provider.sanction')
         Party = pool.get('party.party')
         Date = pool.get('ir.date')

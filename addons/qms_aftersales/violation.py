@@ -363,7 +363,7 @@ class Sanction(ModelMixin, ModelSQL, ModelView):
         """Sanction the providers whose confirmed violations in the month
         of date reach a new level of the ladder"""
         pool = Pool()
-        Configuration = pool.get('qms.provider.configuration')
+        Configuration = pool.get('qms.aftersales.configuration')
         Violation = pool.get('qms.provider.violation')
         Party = pool.get('party.party')
         Date = pool.get('ir.date')

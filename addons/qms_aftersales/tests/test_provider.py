@@ -75,7 +75,7 @@ class ProviderTestCase(_DBTestCase):
     def test_sanction_ladder_cumulative(self):
         "Cumulative violations in the year remove the provider"
         pool = Pool()
-        Configuration = pool.get('qms.provider.configuration')
+        Configuration = pool.get('qms.aftersales.configuration')
         company = create_company()
         with set_company(company):
             Configuration(1).save()
