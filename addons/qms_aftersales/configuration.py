@@ -36,7 +36,6 @@ def _cumulative_field(name, string, action):
 
 
 class Configuration(ModelMixin, ModelSingleton, ModelSQL, ModelView):
-    "After-Sales Configuration"
     __string__ = "After-Sales Configuration"
     __name__ = 'qms.aftersales.configuration'
 

@@ -496,8 +496,7 @@ class Ticket(
 
     @fields.depends('product')
     def on_change_with_registrant(self, name=None):
-        if (self.product
-                and getattr(self.product.template, 'registration', None)):
+        if self.product and self.product.template.registration:
             return self.product.template.registration.registrant
 
     def get_adverse_overdue(self, name):

@@ -133,7 +133,7 @@ class Violation(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @fields.depends('ticket', 'provider', 'store')
     def on_change_ticket(self):
         if self.ticket:
-            self.provider = getattr(self.ticket, 'provider', None)
+            self.provider = self.ticket.provider
             self.store = self.ticket.store
 
     def get_rec_name(self, name):
