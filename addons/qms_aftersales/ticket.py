@@ -273,22 +273,13 @@ class Ticket(
     def __setup__(cls):
         cls.number.search_unaccented = False
         super().__setup__()
-        cls._order = [
-            ('date', 'DESC NULLS FIRST'),
-            ('id', 'DESC'),
-            ]
+        cls._order = [('date', 'DESC NULLS FIRST'), ('id', 'DESC')]
         cls._transitions |= {
-            ('new', 'assigned'),
-            ('new', 'in_progress'),
-            ('assigned', 'in_progress'),
-            ('assigned', 'new'),
-            ('in_progress', 'resolved'),
-            ('resolved', 'in_progress'),
-            ('resolved', 'closed'),
-            ('new', 'cancelled'),
-            ('assigned', 'cancelled'),
-            ('in_progress', 'cancelled'),
-            ('cancelled', 'new'),
+            ('new', 'assigned'), ('new', 'in_progress'), ('new', 'cancelled'),
+            ('assigned', 'in_progress'), ('assigned', 'new'),
+            ('assigned', 'cancelled'), ('in_progress', 'resolved'),
+            ('in_progress', 'cancelled'), ('resolved', 'in_progress'),
+            ('resolved', 'closed'), ('cancelled', 'new'),
             }
         cls._buttons.update({
                 'cancel': {
@@ -297,37 +288,31 @@ class Ticket(
                     },
                 'reset': {
                     'invisible': Eval('state') != 'cancelled',
-                    'icon': 'tryton-undo',
-                    'depends': ['state'],
+                    'icon': 'tryton-undo', 'depends': ['state'],
                     },
                 'assign': {
                     'invisible': Eval('state') != 'new',
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
+                    'icon': 'tryton-forward', 'depends': ['state'],
                     },
                 'start': {
                     'invisible': ~Eval('state').in_(['new', 'assigned']),
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
+                    'icon': 'tryton-forward', 'depends': ['state'],
                     },
                 'resolve': {
                     'invisible': Eval('state') != 'in_progress',
-                    'icon': 'tryton-ok',
-                    'depends': ['state'],
+                    'icon': 'tryton-ok', 'depends': ['state'],
                     },
                 'reopen': {
                     'invisible': Eval('state') != 'resolved',
-                    'icon': 'tryton-back',
-                    'depends': ['state'],
+                    'icon': 'tryton-back', 'depends': ['state'],
                     },
                 'close': {
                     'invisible': Eval('state') != 'resolved',
-                    'icon': 'tryton-ok',
-                    'depends': ['state'],
+                    'icon': 'tryton-ok', 'depends': ['state'],
                     },
                 'record_callback': {
-                    'invisible': ((Eval('state') != 'resolved')
-                        | Eval('callback_done')),
+                    'invisible': (
+                        (Eval('state') != 'resolved') | Eval('callback_done')),
                     'depends': ['state', 'callback_done'],
                     },
                 'forward': {

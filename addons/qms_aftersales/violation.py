@@ -370,36 +370,24 @@ class Sanction(ModelMixin, ModelSQL, ModelView):
         if date is None:
             date = Date.today()
         start, end = month_period(date)
-        ladder = Configuration(1).sanction_ladder()
         config = Configuration(1)
-
+        ladder = config.sanction_ladder()
         year_start = start.replace(month=1)
         monthly = Violation.count_by_provider(start, end, providers)
         cumulative = Violation.count_by_provider(year_start, end, providers)
         given_month = cls._given_levels(start, end, list(cumulative))
         given_year = cls._given_levels(year_start, end, list(cumulative))
-
         sanctions = []
-        providers = Party.browse(list(cumulative))
-        for provider in providers:
+        for provider in Party.browse(list(cumulative)):
             if provider.provider_status == 'removed':
                 continue
             count = monthly.get(provider.id, 0)
             total = cumulative[provider.id]
-            # the month's count gives its level once per month,
-            # the running count once per year
-            levels = []
-            for name, threshold, cumulative_threshold in ladder:
-                rank = LEVEL_RANKS[name]
-                if (count >= threshold
-                        and rank > given_month.get(provider.id, -1)):
-                    levels.append(name)
-                if (cumulative_threshold and total >= cumulative_threshold
-                        and rank > given_year.get(provider.id, -1)):
-                    levels.append(name)
-            if not levels:
+            level = cls._ladder_level(ladder, count, total,
+                given_month.get(provider.id, -1),
+                given_year.get(provider.id, -1))
+            if not level:
                 continue
-            level = max(levels, key=LEVEL_RANKS.get)
             sanctions.append({
                     'provider': provider.id,
                     'level': level,
@@ -419,6 +407,23 @@ class Sanction(ModelMixin, ModelSQL, ModelView):
         with without_check_access():
             cls.create(sanctions)
         return len(sanctions)
+
+    @staticmethod
+    def _ladder_level(ladder, count, total, month_rank, year_rank):
+        """Return the highest level of the ladder reached by count
+        violations in the month and total in the year, above the ranks
+        already given: the month's count gives its level once per month,
+        the running count once per year"""
+        levels = []
+        for name, threshold, cumulative_threshold in ladder:
+            rank = LEVEL_RANKS[name]
+            if count >= threshold and rank > month_rank:
+                levels.append(name)
+            if (cumulative_threshold and total >= cumulative_threshold
+                    and rank > year_rank):
+                levels.append(name)
+        if levels:
+            return max(levels, key=LEVEL_RANKS.get)
 
     @classmethod
     def _given_levels(cls, start, end, provider_ids):
