@@ -78,8 +78,6 @@ ACCESS = {
     'qms.gate.check': 'r--- r--- r--- r--- r--- r--- r--- r--- r--- r---',
     'qms.lot.link': 'rwcd r--- r--- rwcd rwcd r--- r--- r--- r--- r---',
     'qms.nonconformity': 'rwcd ---- ---- ---- ---- rwc- rwc- rwc- rwcd rwcd',
-    'qms.provider.configuration':
-        'rwcd r--- r--- r--- r--- r--- r--- r--- rwcd rwcd',
     # service management records manual sanctions; none are changed
     'qms.provider.sanction':
         'r-c- ---- ---- ---- ---- r--- r--- r--- r-c- r-c-',
@@ -694,11 +692,12 @@ class HostileTestCase(DemoTestCase):
                 if not self.exists('qms.ticket.escalation', escalation):
                     continue
                 before, = self.read('qms.ticket.escalation', [escalation],
-                    ['reason', 'date'])
+                    ['deadline', 'date'])
                 del before['id']
                 self.refused('escalation rewritten', login,
                     'qms.ticket.escalation', 'write', [escalation],
-                    {'reason': "hostile", 'date': dt.datetime(2020, 1, 1)})
+                    {'deadline': dt.datetime(2020, 1, 1),
+                        'date': dt.datetime(2020, 1, 1)})
                 self.refused('escalation deleted', login,
                     'qms.ticket.escalation', 'delete', [escalation])
                 self.unchanged('escalation rewritten or deleted',

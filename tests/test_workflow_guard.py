@@ -335,13 +335,14 @@ class WorkflowGuardTestCase(DemoRPCTestCase):
             'write', [ticket_id],
             {'date': rpc_datetime(dt.datetime.now() + dt.timedelta(days=9))})
         escalations = self.ids['escalations'][:1]
-        fields = ['reason', 'deadline']
+        fields = ['cause', 'deadline']
         escalated = self.read('qms.ticket.escalation', escalations, fields)
         for login in ['aftersales', 'hq', 'management']:
             session = self.session(login)
             with self.subTest(login=login):
                 self.assertRefused(session, 'qms.ticket.escalation',
-                    'write', escalations, {'reason': "Never late"})
+                    'write', escalations,
+                    {'deadline': rpc_datetime(dt.datetime(2000, 1, 1))})
                 self.assertRefused(session, 'qms.ticket.escalation',
                     'delete', escalations)
         self.assertRefused(self.session('hq'), 'qms.ticket', 'write',

@@ -24,8 +24,18 @@ def _positive(name):
     return [(name, '>=', 0)]
 
 
+def _cumulative_field(name, string, action):
+    return fields.Integer(
+        string,
+        domain=['OR',
+            (name, '=', None),
+            (name, '>', 0),
+            ],
+        help="Violations since the start of the year that %s.\n"
+        "Leave empty to count only the violations of the month." % action)
+
+
 class Configuration(ModelMixin, ModelSingleton, ModelSQL, ModelView):
-    "After-Sales Configuration"
     __string__ = "After-Sales Configuration"
     __name__ = 'qms.aftersales.configuration'
 
@@ -96,6 +106,61 @@ class Configuration(ModelMixin, ModelSingleton, ModelSQL, ModelView):
     complaint_type = fields.Many2One(
         'sale.complaint.type', "Complaint Type",
         help="The type of the sale complaints created from tickets.")
+    warning_violations = fields.Integer(
+        "Violations for Warning Letter", required=True,
+        domain=[('warning_violations', '>', 0)],
+        help="Violations in a month that send a warning letter.")
+    rectification_violations = fields.Integer(
+        "Violations for Rectification", required=True,
+        domain=[('rectification_violations', '>', 0)],
+        help="Violations in a month that impose a rectification deadline.")
+    stop_dispatch_violations = fields.Integer(
+        "Violations for Stop Dispatch", required=True,
+        domain=[('stop_dispatch_violations', '>', 0)],
+        help="Violations in a month that stop dispatching to the provider.")
+    removal_violations = fields.Integer(
+        "Violations for Removal", required=True,
+        domain=[('removal_violations', '>', 0)],
+        help="Violations in a month that remove the provider.")
+    cumulative_warning_violations = _cumulative_field(
+        'cumulative_warning_violations',
+        "Cumulative Violations for Warning Letter", "send a warning letter")
+    cumulative_rectification_violations = _cumulative_field(
+        'cumulative_rectification_violations',
+        "Cumulative Violations for Rectification",
+        "impose a rectification deadline")
+    cumulative_stop_dispatch_violations = _cumulative_field(
+        'cumulative_stop_dispatch_violations',
+        "Cumulative Violations for Stop Dispatch",
+        "stop dispatching to the provider")
+    cumulative_removal_violations = _cumulative_field(
+        'cumulative_removal_violations',
+        "Cumulative Violations for Removal", "remove the provider")
+    rectification_days = fields.Integer(
+        "Rectification Days", required=True,
+        domain=[('rectification_days', '>', 0)],
+        help="Days given to rectify after a rectification sanction.")
+    callback_violation_satisfaction = fields.Integer(
+        "Callback Violation Satisfaction", required=True,
+        domain=[
+            ('callback_violation_satisfaction', '>=', 1),
+            ('callback_violation_satisfaction', '<=', 5),
+            ],
+        help="A callback with this satisfaction or lower proposes "
+        "a violation of the ticket's provider.")
+    training_pass_rate = fields.Float(
+        "Training Pass Rate", required=True, digits=(16, 4),
+        domain=[
+            ('training_pass_rate', '>', 0),
+            ('training_pass_rate', '<=', 1),
+            ],
+        help="The quarterly share of technicians who must pass "
+        "their assessment.")
+    training_failed_quarters = fields.Integer(
+        "Failed Training Quarters", required=True,
+        domain=[('training_failed_quarters', '>', 0)],
+        help="Consecutive quarters below the pass rate "
+        "that suspend the provider.")
 
     @classmethod
     def default_ticket_sequence(cls):
@@ -199,3 +264,70 @@ class Configuration(ModelMixin, ModelSingleton, ModelSQL, ModelView):
     @classmethod
     def default_adverse_other_days(cls):
         return 30
+
+    # The seed gives the steps of the ladder and says that both the
+    # violations of each month and their running count apply, but no
+    # numbers: one more violation a month for each step, and twice that
+    # over the year, are ours.
+    @classmethod
+    def default_warning_violations(cls):
+        return 1
+
+    @classmethod
+    def default_rectification_violations(cls):
+        return 2
+
+    @classmethod
+    def default_stop_dispatch_violations(cls):
+        return 3
+
+    @classmethod
+    def default_removal_violations(cls):
+        return 4
+
+    @classmethod
+    def default_cumulative_warning_violations(cls):
+        return 2
+
+    @classmethod
+    def default_cumulative_rectification_violations(cls):
+        return 4
+
+    @classmethod
+    def default_cumulative_stop_dispatch_violations(cls):
+        return 6
+
+    @classmethod
+    def default_cumulative_removal_violations(cls):
+        return 8
+
+    @classmethod
+    def default_rectification_days(cls):
+        return 30
+
+    @classmethod
+    def default_callback_violation_satisfaction(cls):
+        return 2
+
+    @classmethod
+    def default_training_pass_rate(cls):
+        # 售后网点每季度员工培训考核合格率不得低于80%
+        return 0.8
+
+    @classmethod
+    def default_training_failed_quarters(cls):
+        # 连续三次达不到培训合格标准, 将对售后网点予以停工整顿
+        return 3
+
+    def sanction_ladder(self):
+        "Return the ladder as (level, monthly, cumulative) from the lowest"
+        return [
+            ('warning', self.warning_violations,
+                self.cumulative_warning_violations),
+            ('rectification', self.rectification_violations,
+                self.cumulative_rectification_violations),
+            ('stop_dispatch', self.stop_dispatch_violations,
+                self.cumulative_stop_dispatch_violations),
+            ('removal', self.removal_violations,
+                self.cumulative_removal_violations),
+            ]

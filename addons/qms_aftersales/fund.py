@@ -26,7 +26,6 @@ RESPONSIBILITIES = [
 
 
 class FundClaim(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "After-Sales Fund Claim"
     __string__ = "After-Sales Fund Claim"
     __name__ = 'qms.fund.claim'
     _workflow_fields = {
@@ -331,7 +330,6 @@ class FundClaim(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
 
 class FundSummary(ModelMixin, ModelSQL, ModelView):
-    "After-Sales Fund Monthly Summary"
     __string__ = "After-Sales Fund Monthly Summary"
     __name__ = 'qms.fund.summary'
 

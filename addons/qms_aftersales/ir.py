@@ -38,6 +38,12 @@ class Cron(metaclass=PoolMeta):
         cls.method.selection.extend([
                 ('qms.ticket|escalate_overdue',
                     "Escalate Overdue Service Tickets"),
+                ('qms.service.report.weekly|generate',
+                    "Generate Weekly Service Quality Reports"),
+                ('qms.provider.sanction|apply_ladder_last_month',
+                    "Apply the Provider Sanction Ladder"),
+                ('qms.training.pass_rate|assess_last_quarter',
+                    "Assess Provider Training"),
                 ])
 
 

@@ -1,14 +1,8 @@
 # This file is part of the QMS modules for Tryton.
 import datetime as dt
 
-from sql import Literal, Null
-from sql.conditionals import Case, Coalesce
-
-from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import (
-    ChatMixin, MatchMixin, ModelSQL, ModelView, Workflow, fields,
-    sequence_ordered)
+from trytond.model import ChatMixin, ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.modules.qms_trace import udi
@@ -53,43 +47,18 @@ OPEN_STATES = ['new', 'assigned', 'in_progress']
 COMPLAINT_TYPES = ['complaint', 'adverse_event']
 
 
-class SLAPolicy(
-        ModelMixin, sequence_ordered(), MatchMixin, ModelSQL, ModelView):
-    "Ticket SLA Policy"
-    __string__ = "Ticket SLA Policy"
-    __name__ = 'qms.ticket.sla'
-
-    type = fields.Selection([(None, "")] + TYPES, "Type",
-        help="Leave empty for all types.", sort=False)
-    severity = fields.Selection([(None, "")] + SEVERITIES, "Severity",
-        help="Leave empty for all severities.", sort=False)
-    response_hours = fields.Integer(
-        "Response Hours", required=True,
-        domain=[('response_hours', '>=', 0)])
-    resolution_hours = fields.Integer(
-        "Resolution Hours", required=True,
-        domain=[('resolution_hours', '>=', 0)])
-
-    @classmethod
-    def get_policy(cls, pattern):
-        for policy in cls.search([]):
-            if policy.match(pattern):
-                return policy
-
-
 class Ticket(
         ModelMixin, WorkflowGuardMixin,
         Workflow, ModelSQL, ModelView, ChatMixin):
-    "Service Ticket"
     __string__ = "Service Ticket"
     __name__ = 'qms.ticket'
     _rec_name = 'number'
     # set by the workflow buttons; the read-only fields computed by the
     # system (store, deadlines) are locked once the ticket exists
     _workflow_fields = {
-        'responded_at', 'resolved_at', 'closed_at', 'escalations',
-        'callback_done', 'callback_date', 'callback_by', 'forwarded_at',
-        'forwarded_by', 'forwarded_to'}
+        'responded_at', 'resolved_at', 'closed_at', 'callback_done',
+        'callback_date', 'callback_by', 'forwarded_at', 'forwarded_by',
+        'forwarded_to'}
     _workflow_locked = True
 
     _states = {
@@ -173,25 +142,33 @@ class Ticket(
         help="The store that received the ticket or was first responsible "
         "for it.\nIt keeps the ticket in its weekly report and may still "
         "read it after an escalation.")
-    response_deadline = fields.DateTime(
-        "Response Deadline", readonly=True,
-        help="The response deadline of the SLA.")
-    resolution_deadline = fields.DateTime(
-        "Resolution Deadline", readonly=True,
-        help="The resolution deadline of the SLA.")
-    tier_response_deadline = fields.DateTime(
-        "Tier Response Deadline", readonly=True,
-        help="When the ticket escalates to the next tier "
-        "if the handling unit has not responded.")
-    tier_resolution_deadline = fields.DateTime(
-        "Tier Resolution Deadline", readonly=True,
-        help="When the ticket escalates to the next tier "
-        "if the handling unit has not resolved it.")
+    provider = fields.Many2One(
+        'party.party', "Provider", ondelete='RESTRICT',
+        domain=[('service_provider', '=', True)],
+        context={
+            'company': Eval('company', -1),
+            },
+        states={
+            'readonly': Eval('state').in_(['resolved', 'closed', 'cancelled']),
+            },
+        depends={'company'},
+        help="The outsourced service point the ticket is dispatched to.")
+    technician = fields.Many2One(
+        'qms.technician', "Technician", ondelete='RESTRICT',
+        domain=[('provider', '=', Eval('provider', -1))],
+        states={
+            'readonly': Eval('state').in_(['resolved', 'closed', 'cancelled']),
+            'invisible': ~Eval('provider'),
+            })
+    handler = fields.Many2One(
+        'res.user', "Handled by",
+        states={
+            'readonly': Eval('state').in_(['closed', 'cancelled']),
+            },
+        help="The staff member answerable for the ticket.")
     responded_at = fields.DateTime("Responded at", readonly=True)
     resolved_at = fields.DateTime("Resolved at", readonly=True)
     closed_at = fields.DateTime("Closed at", readonly=True)
-    escalations = fields.One2Many(
-        'qms.ticket.escalation', 'ticket', "Escalations", readonly=True)
     resolution = fields.Text(
         "Resolution",
         states={
@@ -275,6 +252,11 @@ class Ticket(
                 }),
         'get_adverse_overdue', searcher='search_adverse_overdue')
 
+    nonconformity = fields.Many2One(
+        'qms.nonconformity', "Nonconformity", ondelete='RESTRICT')
+    violations = fields.One2Many(
+        'qms.provider.violation', 'ticket', "Violations", readonly=True)
+
     ticket_count = fields.Function(
         fields.Integer("Tickets"), 'get_ticket_count')
 
@@ -291,22 +273,13 @@ class Ticket(
     def __setup__(cls):
         cls.number.search_unaccented = False
         super().__setup__()
-        cls._order = [
-            ('date', 'DESC NULLS FIRST'),
-            ('id', 'DESC'),
-            ]
+        cls._order = [('date', 'DESC NULLS FIRST'), ('id', 'DESC')]
         cls._transitions |= {
-            ('new', 'assigned'),
-            ('new', 'in_progress'),
-            ('assigned', 'in_progress'),
-            ('assigned', 'new'),
-            ('in_progress', 'resolved'),
-            ('resolved', 'in_progress'),
-            ('resolved', 'closed'),
-            ('new', 'cancelled'),
-            ('assigned', 'cancelled'),
-            ('in_progress', 'cancelled'),
-            ('cancelled', 'new'),
+            ('new', 'assigned'), ('new', 'in_progress'), ('new', 'cancelled'),
+            ('assigned', 'in_progress'), ('assigned', 'new'),
+            ('assigned', 'cancelled'), ('in_progress', 'resolved'),
+            ('in_progress', 'cancelled'), ('resolved', 'in_progress'),
+            ('resolved', 'closed'), ('cancelled', 'new'),
             }
         cls._buttons.update({
                 'cancel': {
@@ -315,42 +288,31 @@ class Ticket(
                     },
                 'reset': {
                     'invisible': Eval('state') != 'cancelled',
-                    'icon': 'tryton-undo',
-                    'depends': ['state'],
+                    'icon': 'tryton-undo', 'depends': ['state'],
                     },
                 'assign': {
                     'invisible': Eval('state') != 'new',
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
+                    'icon': 'tryton-forward', 'depends': ['state'],
                     },
                 'start': {
                     'invisible': ~Eval('state').in_(['new', 'assigned']),
-                    'icon': 'tryton-forward',
-                    'depends': ['state'],
+                    'icon': 'tryton-forward', 'depends': ['state'],
                     },
                 'resolve': {
                     'invisible': Eval('state') != 'in_progress',
-                    'icon': 'tryton-ok',
-                    'depends': ['state'],
+                    'icon': 'tryton-ok', 'depends': ['state'],
                     },
                 'reopen': {
                     'invisible': Eval('state') != 'resolved',
-                    'icon': 'tryton-back',
-                    'depends': ['state'],
+                    'icon': 'tryton-back', 'depends': ['state'],
                     },
                 'close': {
                     'invisible': Eval('state') != 'resolved',
-                    'icon': 'tryton-ok',
-                    'depends': ['state'],
-                    },
-                'escalate': {
-                    'invisible': ~Eval('state').in_(OPEN_STATES),
-                    'icon': 'tryton-launch',
-                    'depends': ['state'],
+                    'icon': 'tryton-ok', 'depends': ['state'],
                     },
                 'record_callback': {
-                    'invisible': ((Eval('state') != 'resolved')
-                        | Eval('callback_done')),
+                    'invisible': (
+                        (Eval('state') != 'resolved') | Eval('callback_done')),
                     'depends': ['state', 'callback_done'],
                     },
                 'forward': {
@@ -367,42 +329,6 @@ class Ticket(
                     'depends': ['complaint', 'state', 'customer'],
                     },
                 })
-
-    @classmethod
-    def __register__(cls, module):
-        pool = Pool()
-        Unit = pool.get('qms.service.unit')
-        Escalation = pool.get('qms.ticket.escalation')
-        exist = backend.TableHandler.table_exist(cls._table)
-        table_h = cls.__table_handler__(module)
-        fill_store = exist and not table_h.column_exist('store')
-        fill_tiers = exist and not table_h.column_exist(
-            'tier_response_deadline')
-
-        super().__register__(module)
-
-        cursor = Transaction().connection.cursor()
-        table = cls.__table__()
-        # Migration from before the tier deadlines and the store
-        if fill_tiers:
-            cursor.execute(*table.update(
-                    [table.tier_response_deadline,
-                        table.tier_resolution_deadline],
-                    [table.response_deadline, table.resolution_deadline]))
-        if fill_store:
-            unit = Unit.__table__()
-            escalation = Escalation.__table__()
-            origin = escalation.select(
-                escalation.from_unit,
-                where=escalation.ticket == table.id,
-                order_by=[escalation.date.asc, escalation.id.asc],
-                limit=1)
-            cursor.execute(*table.update(
-                    [table.store], [Coalesce(origin, table.handling_unit)]))
-            cursor.execute(*table.update(
-                    [table.store], [Null],
-                    where=~table.store.in_(unit.select(
-                            unit.id, where=unit.kind == 'store'))))
 
     @classmethod
     def default_company(cls):
@@ -432,6 +358,10 @@ class Ticket(
         units = User.get_qms_units()
         if len(units) == 1:
             return units[0]
+
+    @classmethod
+    def default_handler(cls):
+        return Transaction().user
 
     @classmethod
     def default_callback_done(cls):
@@ -516,6 +446,11 @@ class Ticket(
                 ], limit=1)
         return number, products[0] if products else None
 
+    @fields.depends('provider', 'technician')
+    def on_change_provider(self):
+        if self.technician and self.technician.provider != self.provider:
+            self.technician = None
+
     @fields.depends('lot', 'product', 'customer', 'sale', 'shipment')
     def on_change_lot(self):
         if not self.lot:
@@ -546,8 +481,7 @@ class Ticket(
 
     @fields.depends('product')
     def on_change_with_registrant(self, name=None):
-        if (self.product
-                and getattr(self.product.template, 'registration', None)):
+        if self.product and self.product.template.registration:
             return self.product.template.registration.registrant
 
     def get_adverse_overdue(self, name):
@@ -623,18 +557,20 @@ class Ticket(
     def create(cls, vlist):
         tickets = super().create(vlist)
         cls.set_deadlines(tickets)
-        cls.escalate_severe(tickets)
+        cls.check_dispatch([t for t in tickets if t.provider])
         return tickets
 
     @classmethod
     def write(cls, *args):
         super().write(*args)
         actions = iter(args)
-        to_update, to_store = [], []
+        to_update, to_store, to_check = [], [], []
         for tickets, values in zip(actions, actions):
             if values.keys() & {
                     'type', 'severity', 'date', 'adverse_seriousness'}:
                 to_update.extend(tickets)
+            if values.get('provider'):
+                to_check.extend(tickets)
             store = cls._store_of(values.get('handling_unit'))
             if store:
                 # a ticket dispatched to a store becomes the store's
@@ -645,9 +581,8 @@ class Ticket(
             with without_check_access():
                 cls.write(*to_store)
         if to_update:
-            to_update = cls.browse(to_update)
-            cls.set_deadlines(to_update)
-            cls.escalate_severe(to_update)
+            cls.set_deadlines(cls.browse(to_update))
+        cls.check_dispatch(cls.browse(to_check))
 
     @classmethod
     def check_modification(cls, mode, tickets, values=None, external=False):
@@ -665,143 +600,50 @@ class Ticket(
         default = default.copy() if default is not None else {}
         for name in [
                 'number', 'responded_at', 'resolved_at', 'closed_at',
-                'escalations', 'resolution', 'callback_date', 'callback_by',
+                'resolution', 'callback_date', 'callback_by',
                 'satisfaction', 'callback_remarks', 'complaint',
                 'forwarded_at', 'forwarded_by', 'forwarded_to',
-                'response_deadline', 'resolution_deadline',
-                'tier_response_deadline', 'tier_resolution_deadline',
                 'adverse_deadline']:
             default.setdefault(name)
         default.setdefault('callback_done', False)
         return super().copy(tickets, default=default)
 
-    def _get_sla_pattern(self):
+    def get_deadlines(self):
+        "Return the deadlines that follow from the terms of the ticket"
         return {
-            'type': self.type,
-            'severity': self.severity,
+            'adverse_deadline': self.get_adverse_deadline(),
             }
 
-    def get_deadlines(self):
-        "Return response, resolution and adverse event deadlines"
+    def get_adverse_deadline(self):
+        "Return when the suspected adverse event must be reported"
         pool = Pool()
-        SLAPolicy = pool.get('qms.ticket.sla')
         Configuration = pool.get('qms.aftersales.configuration')
+        if self.type != 'adverse_event':
+            return
         config = Configuration(1)
-        policy = SLAPolicy.get_policy(self._get_sla_pattern())
-        if policy:
-            response, resolution = (
-                policy.response_hours, policy.resolution_hours)
-        else:
-            response, resolution = (
-                config.response_hours, config.resolution_hours)
-        adverse = None
-        if self.type == 'adverse_event':
-            delay = {
-                'death': dt.timedelta(days=config.adverse_death_days),
-                'serious_injury': dt.timedelta(
-                    days=config.adverse_serious_days),
-                'cluster': dt.timedelta(hours=config.adverse_cluster_hours),
-                }.get(self.adverse_seriousness,
-                    dt.timedelta(days=config.adverse_other_days))
-            adverse = self.date + delay
-        return (
-            config.add_service_hours(self.date, response, self.company),
-            config.add_service_hours(self.date, resolution, self.company),
-            adverse)
+        delay = {
+            'death': dt.timedelta(days=config.adverse_death_days),
+            'serious_injury': dt.timedelta(days=config.adverse_serious_days),
+            'cluster': dt.timedelta(hours=config.adverse_cluster_hours),
+            }.get(self.adverse_seriousness,
+                dt.timedelta(days=config.adverse_other_days))
+        return self.date + delay
 
     @classmethod
     def set_deadlines(cls, tickets):
+        "Set the deadlines of the open tickets"
         to_write = []
         for ticket in tickets:
-            if ticket.state not in OPEN_STATES:
-                continue
-            response, resolution, adverse = ticket.get_deadlines()
-            values = {
-                'response_deadline': response,
-                'resolution_deadline': resolution,
-                'adverse_deadline': adverse,
-                }
-            if not ticket.escalations:
-                values['tier_response_deadline'] = response
-                values['tier_resolution_deadline'] = resolution
-            to_write.extend(([ticket], values))
+            if ticket.state in OPEN_STATES:
+                to_write.extend(([ticket], ticket.get_deadlines()))
         if to_write:
             with without_check_access():
                 cls.write(*to_write)
 
     @classmethod
-    def escalate_severe(cls, tickets):
-        "Send severe tickets straight to HQ service management"
-        pool = Pool()
-        Configuration = pool.get('qms.aftersales.configuration')
-        if not Configuration(1).escalate_severe:
-            return
-        for ticket in tickets:
-            if (ticket.severity == 'severe'
-                    and ticket.state in OPEN_STATES
-                    and ticket.handling_unit.kind != 'hq'):
-                ticket._escalate(ticket.handling_unit.hq, 'severe')
-
-    def _escalate(self, unit, cause, deadline=None, now=None):
-        """Hand the ticket over to unit, giving it the configured hours
-        to respond and to resolve before the next escalation; deadline is
-        the one the handling unit missed"""
-        pool = Pool()
-        Escalation = pool.get('qms.ticket.escalation')
-        Configuration = pool.get('qms.aftersales.configuration')
-        if now is None:
-            now = dt.datetime.now()
-        config = Configuration(1)
-        window = config.add_service_hours(
-            now, config.escalation_hours, self.company)
-        resolution = self.tier_resolution_deadline
-        # escalating is the system's act: the unit handing the ticket over
-        # may no longer write it
-        with without_check_access():
-            Escalation.create([{
-                        'ticket': self.id,
-                        'from_unit': self.handling_unit.id,
-                        'to_unit': unit.id,
-                        'cause': cause,
-                        'deadline': deadline,
-                        'date': now,
-                        'automatic': cause != 'manual',
-                        }])
-            self.__class__.write([self], {
-                    'handling_unit': unit.id,
-                    'tier_response_deadline': window,
-                    'tier_resolution_deadline': (
-                        max(resolution, window) if resolution else window),
-                    })
-
-    @classmethod
-    def escalate_overdue(cls, now=None):
-        """Escalate one tier up the open tickets whose handling unit missed
-        its response or resolution deadline"""
-        if now is None:
-            now = dt.datetime.now()
-        tickets = cls.search([
-                ('state', 'in', OPEN_STATES),
-                ('handling_unit.parent', '!=', None),
-                ['OR', [
-                        ('responded_at', '=', None),
-                        ('tier_response_deadline', '<', now),
-                        ], [
-                        ('resolved_at', '=', None),
-                        ('tier_resolution_deadline', '<', now),
-                        ]],
-                ])
-        for ticket in tickets:
-            if (not ticket.responded_at
-                    and ticket.tier_response_deadline
-                    and ticket.tier_response_deadline < now):
-                cause, deadline = 'response', ticket.tier_response_deadline
-            else:
-                cause, deadline = (
-                    'resolution', ticket.tier_resolution_deadline)
-            ticket._escalate(
-                ticket.handling_unit.parent, cause, deadline, now=now)
-        return tickets
+    def check_dispatch(cls, tickets):
+        for provider in {t.provider for t in tickets}:
+            provider.check_dispatch()
 
     @classmethod
     def check_handling(cls, tickets):
@@ -811,18 +653,6 @@ class Ticket(
         Rule = Pool().get('ir.rule')
         with check_access():
             Rule.check(cls.__name__, [t.id for t in tickets], 'write')
-
-    @classmethod
-    @ModelView.button
-    def escalate(cls, tickets):
-        cls.check_handling(tickets)
-        for ticket in tickets:
-            if not ticket.handling_unit.parent:
-                raise TicketError(gettext(
-                        'qms_aftersales.msg_ticket_escalate_top',
-                        ticket=ticket.rec_name,
-                        unit=ticket.handling_unit.rec_name))
-            ticket._escalate(ticket.handling_unit.parent, 'manual')
 
     @classmethod
     @ModelView.button
@@ -841,6 +671,7 @@ class Ticket(
     @Workflow.transition('assigned')
     def assign(cls, tickets):
         cls.check_handling(tickets)
+        cls.check_dispatch([t for t in tickets if t.provider])
 
     @classmethod
     @ModelView.button
@@ -907,6 +738,28 @@ class Ticket(
                 'callback_date': dt.datetime.now(),
                 'callback_by': Transaction().user,
                 })
+        cls.propose_violations(tickets)
+
+    @classmethod
+    def propose_violations(cls, tickets):
+        "Propose a violation of the provider for unsatisfied callbacks"
+        pool = Pool()
+        Configuration = pool.get('qms.aftersales.configuration')
+        Violation = pool.get('qms.provider.violation')
+        Date = pool.get('ir.date')
+        threshold = Configuration(1).callback_violation_satisfaction
+        vlist = []
+        for ticket in tickets:
+            if (ticket.provider and ticket.satisfaction
+                    and int(ticket.satisfaction) <= threshold):
+                vlist.append({
+                        'provider': ticket.provider.id,
+                        'date': Date.today(),
+                        'source': 'callback',
+                        'ticket': ticket.id,
+                        'store': ticket.store.id if ticket.store else None,
+                        })
+        return Violation.create(vlist)
 
     @classmethod
     @ModelView.button
@@ -960,73 +813,3 @@ class Ticket(
             complaint.origin = self.sale
         return complaint
 
-
-class Escalation(ModelMixin, ModelSQL, ModelView):
-    "Ticket Escalation"
-    __string__ = "Ticket Escalation"
-    __name__ = 'qms.ticket.escalation'
-
-    ticket = fields.Many2One(
-        'qms.ticket', "Ticket", required=True, ondelete='CASCADE')
-    date = fields.DateTime("Date", required=True)
-    from_unit = fields.Many2One(
-        'qms.service.unit', "From Unit", required=True, ondelete='RESTRICT')
-    to_unit = fields.Many2One(
-        'qms.service.unit', "To Unit", required=True, ondelete='RESTRICT')
-    cause = fields.Selection([
-            ('response', "Response Deadline Missed"),
-            ('resolution', "Resolution Deadline Missed"),
-            ('severe', "Severe"),
-            ('manual', "By Hand"),
-            ], "Cause", required=True, sort=False)
-    deadline = fields.DateTime(
-        "Missed Deadline",
-        help="The deadline the unit handing the ticket over missed.")
-    reason = fields.Text("Reason")
-    automatic = fields.Boolean("Automatic")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('ticket')
-        cls._order.insert(0, ('date', 'DESC'))
-
-    @classmethod
-    def __register__(cls, module):
-        table_h = cls.__table_handler__(module)
-        fill_cause = (backend.TableHandler.table_exist(cls._table)
-            and not table_h.column_exist('cause'))
-
-        super().__register__(module)
-
-        # Migration from before the cause
-        if fill_cause:
-            table = cls.__table__()
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*table.update(
-                    [table.cause],
-                    [Case((table.automatic == Literal(True), 'response'),
-                            else_='manual')]))
-
-    @classmethod
-    def default_date(cls):
-        return dt.datetime.now()
-
-    @classmethod
-    def create(cls, vlist):
-        # refused before the insert, whatever the values miss
-        transaction = Transaction()
-        if transaction.user and transaction.check_access:
-            raise AccessError(gettext(
-                    'qms_aftersales.msg_escalation_system', ticket=''))
-        return super().create(vlist)
-
-    @classmethod
-    def check_modification(
-            cls, mode, escalations, values=None, external=False):
-        super().check_modification(
-            mode, escalations, values=values, external=external)
-        if external and escalations:
-            raise AccessError(gettext(
-                    'qms_aftersales.msg_escalation_system',
-                    ticket=escalations[0].ticket.rec_name))

@@ -8,8 +8,9 @@ from sql.conditionals import Case
 from sql.functions import Extract
 
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.pool import Pool
 from trytond.modules.qms_sales.model import ModelMixin
+from trytond.pool import Pool
+from trytond.transaction import without_check_access
 
 
 def quarter_period(date):
@@ -174,7 +175,7 @@ class PassRate(ModelMixin, ModelSQL, ModelView):
 
     @classmethod
     def get_below(cls, rates, name):
-        Configuration = Pool().get('qms.provider.configuration')
+        Configuration = Pool().get('qms.aftersales.configuration')
         line = Configuration(1).training_pass_rate
         return {r.id: r.rate < line for r in rates}
 
@@ -191,9 +192,8 @@ class PassRate(ModelMixin, ModelSQL, ModelView):
         suspend those below it for the configured consecutive quarters,
         remove those below it again after a suspension"""
         pool = Pool()
-        Configuration = pool.get('qms.provider.configuration')
+        Configuration = pool.get('qms.aftersales.configuration')
         Sanction = pool.get('qms.provider.sanction')
-        Party = pool.get('party.party')
         Date = pool.get('ir.date')
         config = Configuration(1)
         if date is None:
@@ -201,7 +201,29 @@ class PassRate(ModelMixin, ModelSQL, ModelView):
         start, end = quarter_period(date)
         quarters = [quarter_period(start - relativedelta(months=3 * i))[0]
             for i in range(config.training_failed_quarters)]
+        below = cls._below_pass_rate(quarters, config.training_pass_rate)
+        failing = [p for p, q in below.items() if q.get(start)]
+        if not failing:
+            return 0
+        vlist = [{
+                'provider': provider.id,
+                'level': level,
+                'date': Date.today(),
+                'origin': 'training',
+                'pass_rate': config.training_pass_rate,
+                'quarter_count': len(quarters),
+                'period_start': start,
+                'period_end': end,
+                } for provider, level in cls._training_levels(
+                failing, below, quarters)]
+        with without_check_access():
+            Sanction.create(vlist)
+        return len(vlist)
 
+    @classmethod
+    def _below_pass_rate(cls, quarters, pass_rate):
+        """Return for each provider id whether it was below pass_rate
+        in each of the quarters (given by their first day)"""
         below = {}
         for rate in cls.search(['OR'] + [
                     [('year', '=', q.year),
@@ -209,45 +231,32 @@ class PassRate(ModelMixin, ModelSQL, ModelView):
                     for q in quarters]):
             quarter = dt.date(rate.year, 3 * rate.quarter - 2, 1)
             below.setdefault(rate.provider.id, {})[quarter] = (
-                rate.rate < config.training_pass_rate)
-        failing = [p for p, q in below.items() if q.get(start)]
-        if not failing:
-            return 0
+                rate.rate < pass_rate)
+        return below
 
-        sanctions = Sanction.search([
-                ('provider', 'in', failing),
-                ('origin', '=', 'training'),
-                ])
+    @classmethod
+    def _training_levels(cls, provider_ids, below, quarters):
+        """Yield the providers to sanction for the first of quarters
+        and the level of their sanction"""
+        pool = Pool()
+        Sanction = pool.get('qms.provider.sanction')
+        Party = pool.get('party.party')
+        start = quarters[0]
         suspended, assessed = set(), set()
-        for sanction in sanctions:
+        for sanction in Sanction.search([
+                    ('provider', 'in', provider_ids),
+                    ('origin', '=', 'training'),
+                    ]):
             if sanction.period_start == start:
                 assessed.add(sanction.provider.id)
             elif (sanction.level == 'stop_dispatch'
                     and sanction.period_start < start):
                 suspended.add(sanction.provider.id)
-
-        vlist, provider_levels = [], []
-        for provider in Party.browse(failing):
+        for provider in Party.browse(provider_ids):
             if (provider.id in assessed
                     or provider.provider_status == 'removed'):
                 continue
             if provider.id in suspended:
-                level = 'removal'
+                yield provider, 'removal'
             elif all(below[provider.id].get(q) for q in quarters):
-                level = 'stop_dispatch'
-            else:
-                continue
-            vlist.append({
-                    'provider': provider.id,
-                    'level': level,
-                    'date': Date.today(),
-                    'origin': 'training',
-                    'pass_rate': config.training_pass_rate,
-                    'quarter_count': len(quarters),
-                    'period_start': start,
-                    'period_end': end,
-                    })
-            provider_levels.append((provider, level))
-        Sanction.insert(vlist)
-        Sanction._apply_status(provider_levels)
-        return len(vlist)
+                yield provider, 'stop_dispatch'

@@ -23,7 +23,6 @@ PARENT_KINDS = {
 
 
 class ServiceUnit(ModelMixin, DeactivableMixin, tree(), ModelSQL, ModelView):
-    "Service Unit"
     __string__ = "Service Unit"
     __name__ = 'qms.service.unit'
 
@@ -119,12 +118,8 @@ class ServiceUnit(ModelMixin, DeactivableMixin, tree(), ModelSQL, ModelView):
             yield unit
             unit = unit.parent
 
-    def is_member(self, user):
-        return user in self.members
-
 
 class ServiceUnitUser(ModelMixin, ModelSQL):
-    "Service Unit - User"
     __string__ = "Service Unit - User"
     __name__ = 'qms.service.unit-res.user'
 

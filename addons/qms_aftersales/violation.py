@@ -6,7 +6,6 @@ from dateutil.relativedelta import relativedelta
 from sql import Literal, Null
 from sql.aggregate import Avg, Count, Max, Sum
 from sql.conditionals import Case
-from sql.functions import CurrentTimestamp
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -14,7 +13,7 @@ from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.qms_sales.model import (
     ModelMixin, WizardMixin, WorkflowGuardMixin)
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
@@ -134,7 +133,7 @@ class Violation(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
     @fields.depends('ticket', 'provider', 'store')
     def on_change_ticket(self):
         if self.ticket:
-            self.provider = getattr(self.ticket, 'provider', None)
+            self.provider = self.ticket.provider
             self.store = self.ticket.store
 
     def get_rec_name(self, name):
@@ -339,17 +338,18 @@ class Sanction(ModelMixin, ModelSQL, ModelView):
     @classmethod
     def create(cls, vlist):
         sanctions = super().create(vlist)
-        cls._apply_status([(s.provider, s.level) for s in sanctions])
+        cls._apply_status(sanctions)
         return sanctions
 
     @classmethod
-    def _apply_status(cls, provider_levels):
+    def _apply_status(cls, sanctions):
         "Worsen the status of the providers to match their new sanctions"
         pool = Pool()
         Party = pool.get('party.party')
         by_status = defaultdict(list)
-        for provider, level in provider_levels:
-            status = LEVEL_STATUSES[level]
+        for sanction in sanctions:
+            provider = sanction.provider
+            status = LEVEL_STATUSES[sanction.level]
             if STATUS_RANKS[status] > STATUS_RANKS[provider.provider_status]:
                 by_status[status].append(provider)
         to_write = []
@@ -359,64 +359,35 @@ class Sanction(ModelMixin, ModelSQL, ModelView):
             Party.write(*to_write)
 
     @classmethod
-    def insert(cls, vlist):
-        "Insert sanctions with one query per chunk, whatever their number"
-        table = cls.__table__()
-        cursor = Transaction().connection.cursor()
-        names = [
-            'provider', 'level', 'date', 'origin', 'reason', 'period_start',
-            'period_end', 'violation_count', 'cumulative_count', 'pass_rate',
-            'quarter_count', 'deadline']
-        columns = [getattr(table, n) for n in names] + [
-            table.create_uid, table.create_date]
-        user = Transaction().user
-        for sub in grouped_slice(vlist, 200):
-            cursor.execute(*table.insert(columns, [
-                        [v.get(n) for n in names] + [user, CurrentTimestamp()]
-                        for v in sub]))
-
-    @classmethod
     def apply_ladder(cls, date=None, providers=None):
         """Sanction the providers whose confirmed violations in the month
         of date reach a new level of the ladder"""
         pool = Pool()
-        Configuration = pool.get('qms.provider.configuration')
+        Configuration = pool.get('qms.aftersales.configuration')
         Violation = pool.get('qms.provider.violation')
         Party = pool.get('party.party')
         Date = pool.get('ir.date')
         if date is None:
             date = Date.today()
         start, end = month_period(date)
-        ladder = Configuration(1).sanction_ladder()
         config = Configuration(1)
-
+        ladder = config.sanction_ladder()
         year_start = start.replace(month=1)
         monthly = Violation.count_by_provider(start, end, providers)
         cumulative = Violation.count_by_provider(year_start, end, providers)
         given_month = cls._given_levels(start, end, list(cumulative))
         given_year = cls._given_levels(year_start, end, list(cumulative))
-
-        sanctions, provider_levels = [], []
-        providers = Party.browse(list(cumulative))
-        for provider in providers:
+        sanctions = []
+        for provider in Party.browse(list(cumulative)):
             if provider.provider_status == 'removed':
                 continue
             count = monthly.get(provider.id, 0)
             total = cumulative[provider.id]
-            # the month's count gives its level once per month,
-            # the running count once per year
-            levels = []
-            for name, threshold, cumulative_threshold in ladder:
-                rank = LEVEL_RANKS[name]
-                if (count >= threshold
-                        and rank > given_month.get(provider.id, -1)):
-                    levels.append(name)
-                if (cumulative_threshold and total >= cumulative_threshold
-                        and rank > given_year.get(provider.id, -1)):
-                    levels.append(name)
-            if not levels:
+            level = cls._ladder_level(ladder, count, total,
+                given_month.get(provider.id, -1),
+                given_year.get(provider.id, -1))
+            if not level:
                 continue
-            level = max(levels, key=LEVEL_RANKS.get)
             sanctions.append({
                     'provider': provider.id,
                     'level': level,
@@ -431,10 +402,28 @@ class Sanction(ModelMixin, ModelSQL, ModelView):
                             days=config.rectification_days)
                         if level == 'rectification' else None),
                     })
-            provider_levels.append((provider, level))
-        cls.insert(sanctions)
-        cls._apply_status(provider_levels)
+        # the ladder is the system's act: the user confirming a violation
+        # may not create sanctions
+        with without_check_access():
+            cls.create(sanctions)
         return len(sanctions)
+
+    @staticmethod
+    def _ladder_level(ladder, count, total, month_rank, year_rank):
+        """Return the highest level of the ladder reached by count
+        violations in the month and total in the year, above the ranks
+        already given: the month's count gives its level once per month,
+        the running count once per year"""
+        levels = []
+        for name, threshold, cumulative_threshold in ladder:
+            rank = LEVEL_RANKS[name]
+            if count >= threshold and rank > month_rank:
+                levels.append(name)
+            if (cumulative_threshold and total >= cumulative_threshold
+                    and rank > year_rank):
+                levels.append(name)
+        if levels:
+            return max(levels, key=LEVEL_RANKS.get)
 
     @classmethod
     def _given_levels(cls, start, end, provider_ids):
@@ -585,22 +574,6 @@ class WeeklyReport(ModelMixin, WorkflowGuardMixin, ModelSQL, ModelView):
                     & (violation.store != Null)),
                 group_by=[violation.store]))
         return dict(cursor)
-
-
-class Cron(metaclass=PoolMeta):
-    __name__ = 'ir.cron'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.method.selection.extend([
-                ('qms.service.report.weekly|generate',
-                    "Generate Weekly Service Quality Reports"),
-                ('qms.provider.sanction|apply_ladder_last_month',
-                    "Apply the Provider Sanction Ladder"),
-                ('qms.training.pass_rate|assess_last_quarter',
-                    "Assess Provider Training"),
-                ])
 
 
 class Evaluate(WizardMixin, Wizard):

@@ -200,7 +200,6 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(escalation.to_unit, units['region'])
             self.assertEqual(escalation.cause, 'response')
             self.assertEqual(escalation.deadline, sla_deadline)
-            self.assertTrue(escalation.automatic)
             self.assertEqual(ticket.tier_response_deadline,
                 now + dt.timedelta(hours=24))
             # the SLA deadline, which the figures measure, stays
@@ -405,7 +404,6 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(escalation.from_unit, units['store'])
             self.assertEqual(escalation.to_unit, units['hq'])
             self.assertEqual(escalation.cause, 'severe')
-            self.assertTrue(escalation.automatic)
 
     @with_transaction()
     def test_severe_on_write(self):
@@ -445,7 +443,6 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             ticket = create_ticket(units['region'])
             Ticket.escalate([ticket])
             self.assertEqual(ticket.handling_unit, units['hq'])
-            self.assertFalse(ticket.escalations[0].automatic)
             self.assertEqual(ticket.escalations[0].cause, 'manual')
             with self.assertRaises(TicketError):
                 Ticket.escalate([ticket])
@@ -748,6 +745,47 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(summary.written_off, Decimal('200'))
             self.assertEqual(summary.outstanding, Decimal('300'))
 
+    @staticmethod
+    def deliver_lot(company, customer, product, unit, lot):
+        "Sell and ship the lot to customer and return the sale and shipment"
+        pool = Pool()
+        Location = pool.get('stock.location')
+        Move = pool.get('stock.move')
+        Sale = pool.get('sale.sale')
+        Shipment = pool.get('stock.shipment.out')
+        sale, = Sale.create([{
+                    'party': customer.id,
+                    'invoice_address': customer.addresses[0].id,
+                    'shipment_address': customer.addresses[0].id,
+                    'lines': [('create', [{
+                                    'product': product.id,
+                                    'quantity': 1,
+                                    'unit': unit.id,
+                                    'unit_price': Decimal('100'),
+                                    }])],
+                    }])
+        warehouse, = Location.search([('type', '=', 'warehouse')])
+        shipment, = Shipment.create([{
+                    'customer': customer.id,
+                    'delivery_address': customer.addresses[0].id,
+                    'warehouse': warehouse.id,
+                    'warehouse_storage': warehouse.storage_location.id,
+                    'warehouse_output': warehouse.output_location.id,
+                    }])
+        customer_loc, = Location.search([('type', '=', 'customer')])
+        move, = Move.create([{
+                    'product': product.id, 'lot': lot.id,
+                    'unit': unit.id, 'quantity': 1,
+                    'from_location': warehouse.output_location.id,
+                    'to_location': customer_loc.id,
+                    'unit_price': Decimal('100'),
+                    'currency': company.currency.id,
+                    'origin': str(sale.lines[0]),
+                    'shipment': str(shipment),
+                    }])
+        Move.do([move])
+        return sale, shipment
+
     @with_transaction()
     def test_lookup_serial(self):
         "A scanned serial fills product, sale, shipment and customer"
@@ -757,10 +795,6 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
         Template = pool.get('product.template')
         Product = pool.get('product.product')
         Lot = pool.get('stock.lot')
-        Location = pool.get('stock.location')
-        Move = pool.get('stock.move')
-        Sale = pool.get('sale.sale')
-        Shipment = pool.get('stock.shipment.out')
         company = create_company()
         with set_company(company):
             units, _ = create_units(company)
@@ -771,37 +805,8 @@ class QmsAftersalesTestCase(CompanyTestMixin, ModuleTestCase):
             Template.write([product.template], {
                     'salable': True, 'sale_uom': unit.id})
             lot, = Lot.create([{'number': 'SN-0042', 'product': product.id}])
-            sale, = Sale.create([{
-                        'party': customer.id,
-                        'invoice_address': customer.addresses[0].id,
-                        'shipment_address': customer.addresses[0].id,
-                        'lines': [('create', [{
-                                        'product': product.id,
-                                        'quantity': 1,
-                                        'unit': unit.id,
-                                        'unit_price': Decimal('100'),
-                                        }])],
-                        }])
-            warehouse, = Location.search([('type', '=', 'warehouse')])
-            shipment, = Shipment.create([{
-                        'customer': customer.id,
-                        'delivery_address': customer.addresses[0].id,
-                        'warehouse': warehouse.id,
-                        'warehouse_storage': warehouse.storage_location.id,
-                        'warehouse_output': warehouse.output_location.id,
-                        }])
-            customer_loc, = Location.search([('type', '=', 'customer')])
-            move, = Move.create([{
-                        'product': product.id, 'lot': lot.id,
-                        'unit': unit.id, 'quantity': 1,
-                        'from_location': warehouse.output_location.id,
-                        'to_location': customer_loc.id,
-                        'unit_price': Decimal('100'),
-                        'currency': company.currency.id,
-                        'origin': str(sale.lines[0]),
-                        'shipment': str(shipment),
-                        }])
-            Move.do([move])
+            sale, shipment = self.deliver_lot(
+                company, customer, product, unit, lot)
 
             ticket = Ticket(handling_unit=units['store'])
             ticket.lookup = 'SN-0042'

@@ -5,6 +5,7 @@ import json
 from io import BytesIO
 from zipfile import ZipFile
 
+from trytond import backend
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.qms_sales.tests.tools import load_translations
@@ -74,7 +75,7 @@ class ProviderTestCase(_DBTestCase):
     def test_sanction_ladder_cumulative(self):
         "Cumulative violations in the year remove the provider"
         pool = Pool()
-        Configuration = pool.get('qms.provider.configuration')
+        Configuration = pool.get('qms.aftersales.configuration')
         company = create_company()
         with set_company(company):
             Configuration(1).save()
@@ -358,6 +359,15 @@ class ProviderTestCase(_DBTestCase):
 
             generate(2023, 1)  # fill the caches
             two, five = generate(2024, 2), generate(2025, 5)
+            if backend.name == 'sqlite':
+                # without a sequence to take the ids from, the ORM inserts
+                # the new sanctions one row at a time on SQLite (in one
+                # query on PostgreSQL)
+                for counter in [two, five]:
+                    counter[1] = [q for q in counter[1]
+                        if not str(q).startswith(
+                            'INSERT INTO "qms_provider_sanction"')]
+                    counter[0] = len(counter[1])
             self.assertEqual(two[0], five[0], msg='\n'.join(
                     str(q) for q in five[1]))
 
