@@ -343,8 +343,8 @@ def iter_table(Model, columns, where=None):
 
 
 class ExportResult(ModelView):
-    "Export Result"
     __name__ = 'qms.export.result'
+    __string__ = "Export Result"
 
     file = fields.Binary("File", filename='filename', readonly=True)
     filename = fields.Char("File Name", readonly=True)
@@ -404,7 +404,6 @@ class ExportResult(ModelView):
 
 
 class ExportRecords(WizardMixin, Wizard):
-    "Export Records"
     __name__ = 'qms.export.records'
 
     start = StateView('qms.export.records.start',
@@ -446,8 +445,8 @@ class ExportRecords(WizardMixin, Wizard):
 
 
 class ExportRecordsStart(ModelView):
-    "Export Records"
     __name__ = 'qms.export.records.start'
+    __string__ = "Export Records"
 
     kind = fields.Selection([
             ('sales', "Sales Records"),

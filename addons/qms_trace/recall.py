@@ -61,8 +61,8 @@ class Configuration(metaclass=PoolMeta):
 
 
 class Recall(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Recall"
     __name__ = 'qms.recall'
+    __string__ = "Recall"
     _workflow_fields = {'open_date', 'close_date', 'stops'}
     _workflow_locked = True
 
@@ -262,7 +262,6 @@ class Recall(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
 
 class RecallStart(Wizard):
-    "Start Recall"
     __name__ = 'qms.recall.start'
 
     start = StateAction('qms_trace.act_recall_new')
@@ -276,8 +275,8 @@ class RecallStart(Wizard):
 
 
 class RecallLot(ModelMixin, WorkflowGuardMixin, ModelSQL):
-    "Recall - Lot"
     __name__ = 'qms.recall-stock.lot'
+    __string__ = "Recall - Lot"
     _workflow_parent = 'recall'
 
     recall = fields.Many2One(
@@ -287,8 +286,8 @@ class RecallLot(ModelMixin, WorkflowGuardMixin, ModelSQL):
 
 
 class RecallLine(ModelMixin, ModelSQL, ModelView):
-    "Recall Line"
     __name__ = 'qms.recall.line'
+    __string__ = "Recall Line"
     _history = True
 
     _states = {
@@ -526,8 +525,8 @@ class RecallLine(ModelMixin, ModelSQL, ModelView):
 
 
 class RecallLineLot(ModelMixin, ModelSQL, ModelView):
-    "Recall Line Lot"
     __name__ = 'qms.recall.line.lot'
+    __string__ = "Recall Line Lot"
     _history = True
 
     line = fields.Many2One(
@@ -677,7 +676,6 @@ def check_line_modification(
 
 
 class RecallExport(WizardMixin, Wizard):
-    "Export Recall Lines"
     __name__ = 'qms.recall.export'
 
     start = StateTransition()
@@ -700,8 +698,8 @@ class RecallExport(WizardMixin, Wizard):
 
 
 class RecallExportResult(ModelView):
-    "Export Recall Lines"
     __name__ = 'qms.recall.export.result'
+    __string__ = "Recall Export Result"
 
     file = fields.Binary("File", filename='filename', readonly=True)
     filename = fields.Char("Filename", readonly=True)

@@ -112,8 +112,8 @@ class RecordMixin(ModelMixin, ModelSQL, ModelView):
 
 
 class SalesRecord(RecordMixin):
-    "Sales Record"
     __name__ = 'qms.sales.record'
+    __string__ = "Sales Record"
 
     unit_price = fields.Numeric("Unit Price", digits=(16, 4), readonly=True)
     amount = fields.Numeric("Amount", digits=(16, 2), readonly=True)
@@ -141,8 +141,8 @@ class SalesRecord(RecordMixin):
 
 
 class PurchaseRecord(RecordMixin):
-    "Purchase Record"
     __name__ = 'qms.purchase.record'
+    __string__ = "Purchase Record"
 
     unit_price = fields.Numeric("Unit Price", digits=(16, 4), readonly=True)
     supplier = fields.Many2One('party.party', "Supplier", readonly=True,

@@ -12,8 +12,8 @@ from .exceptions import SalesStopError
 
 
 class SalesStop(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Sales Stop"
     __name__ = 'qms.sales.stop'
+    __string__ = "Sales Stop"
     _workflow_fields = {
         'origin', 'stopped_by', 'stopped_at', 'registrant_notified',
         'registrant_notified_date', 'registrant_notified_by',
@@ -237,8 +237,8 @@ class SalesStop(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
 
 class SalesStopLot(ModelMixin, WorkflowGuardMixin, ModelSQL):
-    "Sales Stop - Lot"
     __name__ = 'qms.sales.stop-stock.lot'
+    __string__ = "Sales Stop - Lot"
     _workflow_parent = 'stop'
 
     stop = fields.Many2One(

@@ -35,8 +35,8 @@ def _browse(Model, ids):
 
 
 class LotLink(ModelMixin, ModelSQL, ModelView):
-    "Lot Link"
     __name__ = 'qms.lot.link'
+    __string__ = "Lot Link"
 
     parent_lot = fields.Many2One('stock.lot', "Parent Lot", required=True,
         ondelete='RESTRICT',
@@ -58,8 +58,8 @@ class LotLink(ModelMixin, ModelSQL, ModelView):
 
 
 class Trace(ModelView):
-    "Lot Trace"
     __name__ = 'qms.trace'
+    __string__ = "Lot Trace"
 
     @classmethod
     def _lot_closure(cls, lot_ids, direction):
@@ -300,8 +300,8 @@ class Trace(ModelView):
 
 
 class TraceDownstream(ModelMixin, ModelSQL, ModelView):
-    "Lot Trace Downstream"
     __name__ = 'qms.trace.downstream'
+    __string__ = "Downstream Trace"
 
     lot = fields.Many2One('stock.lot', "Lot", readonly=True)
     product = fields.Many2One('product.product', "Product", readonly=True)
@@ -362,8 +362,8 @@ class TraceDownstream(ModelMixin, ModelSQL, ModelView):
 
 
 class TraceUpstream(ModelMixin, ModelSQL, ModelView):
-    "Lot Trace Upstream"
     __name__ = 'qms.trace.upstream'
+    __string__ = "Upstream Trace"
 
     lot = fields.Many2One('stock.lot', "Lot", readonly=True)
     product = fields.Many2One('product.product', "Product", readonly=True)
@@ -417,7 +417,6 @@ class TraceUpstream(ModelMixin, ModelSQL, ModelView):
 
 
 class TraceOpen(WizardMixin, Wizard):
-    "Open Lot Trace"
     __name__ = 'qms.trace.open'
 
     start = StateView('qms.trace.open.start',
@@ -505,8 +504,8 @@ class TraceOpen(WizardMixin, Wizard):
 
 
 class TraceOpenStart(ModelView):
-    "Open Lot Trace"
     __name__ = 'qms.trace.open.start'
+    __string__ = "Open Lot Trace"
 
     lots = fields.Many2Many('stock.lot', None, None, "Lots", required=True)
     with_returned = fields.Boolean("With Returned",

@@ -163,7 +163,6 @@ SCAN_SHIPMENTS = {'stock.shipment.in', 'stock.shipment.out'}
 
 
 class Scan(WizardMixin, Wizard):
-    "Scan UDI"
     __name__ = 'qms.udi.scan'
 
     start = StateView('qms.udi.scan.start',
@@ -278,8 +277,8 @@ class Scan(WizardMixin, Wizard):
 
 
 class ScanStart(ModelView):
-    "Scan UDI"
     __name__ = 'qms.udi.scan.start'
+    __string__ = "Scan UDI"
 
     shipment = fields.Reference(
         "Shipment", [
