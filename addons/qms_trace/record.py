@@ -1,15 +1,12 @@
 # This file is part of the QMS modules for Tryton.
+from collections import Counter
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, without_check_access
 from trytond.modules.qms_sales.model import ModelMixin
 
 from .exceptions import RecordAccessError
-
-# The context key set by the move hook; RPC strips private (_) keys so that
-# no client can create a record.
-RECORD_CONTEXT = '_qms_record_hook'
 
 
 def add_years(date, years):
@@ -26,13 +23,6 @@ def retain_until(date, expiration_date, implantable):
     if expiration_date:
         return add_years(expiration_date, 2)
     return add_years(date, 5)
-
-
-def create_records(Model, vlist):
-    "Create immutable records from the move hook"
-    with without_check_access(), \
-            Transaction().set_context(**{RECORD_CONTEXT: True}):
-        return Model.create(vlist)
 
 
 class RecordMixin(ModelMixin, ModelSQL, ModelView):
@@ -84,28 +74,28 @@ class RecordMixin(ModelMixin, ModelSQL, ModelView):
         cls._order = [('date', 'DESC'), ('id', 'DESC')]
 
     @classmethod
-    def create(cls, vlist):
-        if not Transaction().context.get(RECORD_CONTEXT):
-            raise RecordAccessError(gettext('qms_trace.msg_record_create',
-                    model=cls.__names__()['model']))
-        return super().create(vlist)
-
-    @classmethod
-    def write(cls, *args):
-        raise RecordAccessError(gettext('qms_trace.msg_record_write',
-                model=cls.__names__()['model']))
-
-    @classmethod
-    def delete(cls, records):
-        raise RecordAccessError(gettext('qms_trace.msg_record_delete',
-                model=cls.__names__()['model']))
-
-    @classmethod
-    def copy(cls, records, default=None):
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
         if not records:
-            return super().copy(records, default=default)
-        raise RecordAccessError(gettext('qms_trace.msg_record_create',
-                model=cls.__names__()['model']))
+            return
+        if mode == 'create':
+            if external or not cls._written_by_moves(records):
+                raise RecordAccessError(gettext(
+                        'qms_trace.msg_record_create', **cls.__names__()))
+        else:
+            raise RecordAccessError(gettext(
+                    'qms_trace.msg_record_%s' % mode, **cls.__names__()))
+
+    @classmethod
+    def _written_by_moves(cls, records):
+        "Tell if each record is the only one of its done move"
+        moves = [r.move for r in records]
+        if not all(m and m.state == 'done' for m in moves):
+            return False
+        recorded = Counter(r.move for r in cls.search(
+                [('move', 'in', [m.id for m in moves])]))
+        return all(c == 1 for c in recorded.values())
 
     def get_rec_name(self, name):
         return f'{self.date} {self.product_name} {self.lot_number}'

@@ -9,9 +9,10 @@ from trytond.model import Index, fields
 from trytond.modules.company import CompanyReport
 from trytond.modules.qms_sales.model import WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import without_check_access
 
 from .exceptions import LotNumberError, RecordMissingError, ShelfLifeError
-from .record import create_records, retain_until
+from .record import retain_until
 from .report import PDFReportMixin
 
 LICENSE_KINDS = {
@@ -68,10 +69,9 @@ class Move(metaclass=PoolMeta):
             raise RecordMissingError(gettext(
                     'qms_trace.msg_record_missing',
                     missing='\n'.join(dict.fromkeys(missing))))
-        if sales:
-            create_records(SalesRecord, sales)
-        if purchases:
-            create_records(PurchaseRecord, purchases)
+        with without_check_access():
+            SalesRecord.create(sales)
+            PurchaseRecord.create(purchases)
 
     @property
     def is_sales_record_move(self):
