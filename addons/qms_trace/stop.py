@@ -4,7 +4,7 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
@@ -245,3 +245,20 @@ class SalesStopLot(ModelMixin, WorkflowGuardMixin, ModelSQL):
         'qms.sales.stop', "Stop", required=True, ondelete='CASCADE')
     lot = fields.Many2One(
         'stock.lot', "Lot", required=True, ondelete='RESTRICT')
+
+
+class Lot(metaclass=PoolMeta):
+    __name__ = 'stock.lot'
+
+    @classmethod
+    def get_sales_stopped(cls, lots, date=None):
+        "Return the lots a sales stop covers on date, in one search"
+        Stop = Pool().get('qms.sales.stop')
+        stops = Stop.search(Stop.stopping_domain(date) + [
+                ('product', 'in', list({l.product.id for l in lots})),
+                ])
+        stopped = {l for l in lots
+            if any(s.product == l.product and s.covers(l) for s in stops)}
+        others = [l for l in lots if l not in stopped]
+        stopped.update(super().get_sales_stopped(others, date=date))
+        return [l for l in lots if l in stopped]
