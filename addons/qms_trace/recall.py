@@ -5,7 +5,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.qms_sales.model import (
     ModelMixin, WizardMixin, WorkflowGuardMixin)
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, PYSONEncoder
 from trytond.transaction import Transaction
 from trytond.wizard import (
@@ -25,39 +25,6 @@ LEVELS = [
     ('2', "Level II"),
     ('3', "Level III"),
     ]
-
-
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'qms.configuration'
-
-    recall_level1_days = fields.Integer(
-        "Recall Level I Days", required=True,
-        domain=[('recall_level1_days', '>=', 0)],
-        help="Days after opening a level I recall to notify the customers.")
-    recall_level2_days = fields.Integer(
-        "Recall Level II Days", required=True,
-        domain=[('recall_level2_days', '>=', 0)],
-        help="Days after opening a level II recall to notify the customers.")
-    recall_level3_days = fields.Integer(
-        "Recall Level III Days", required=True,
-        domain=[('recall_level3_days', '>=', 0)],
-        help="Days after opening a level III recall to notify the "
-        "customers.")
-
-    @classmethod
-    def default_recall_level1_days(cls):
-        return 1
-
-    @classmethod
-    def default_recall_level2_days(cls):
-        return 3
-
-    @classmethod
-    def default_recall_level3_days(cls):
-        return 7
-
-    def recall_days(self, level):
-        return getattr(self, 'recall_level%s_days' % level)
 
 
 class Recall(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):

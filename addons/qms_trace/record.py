@@ -23,22 +23,6 @@ LICENSE_KINDS = {
     }
 
 
-def add_years(date, years):
-    try:
-        return date.replace(year=date.year + years)
-    except ValueError:
-        return date.replace(year=date.year + years, day=28)
-
-
-def retain_until(date, expiration_date, implantable):
-    "Return the date until when a record must be kept, None for ever"
-    if implantable:
-        return None
-    if expiration_date:
-        return add_years(expiration_date, 2)
-    return add_years(date, 5)
-
-
 class RecordMixin(ModelMixin, ModelSQL, ModelView):
     "Immutable record of a done move"
     __slots__ = ()
@@ -233,6 +217,7 @@ class Move(metaclass=PoolMeta):
 
     def _record_values(self, errors, sign):
         "Return the values common to sales and purchase records"
+        Configuration = Pool().get('qms.configuration')
         product = self.product
         template = product.template
         registration = template.registration
@@ -251,7 +236,7 @@ class Move(metaclass=PoolMeta):
         if not lot:
             errors.append(gettext('qms_trace.msg_record_no_lot',
                     move=self.rec_name, product=product.rec_name))
-        expiration_date = getattr(lot, 'expiration_date', None)
+        expiration_date = lot.expiration_date if lot else None
         shipment = self.shipment
         return {
             'company': self.company.id,
@@ -269,7 +254,7 @@ class Move(metaclass=PoolMeta):
             'lot': lot.id if lot else None,
             'lot_number': lot.number if lot else None,
             'expiration_date': expiration_date,
-            'production_date': getattr(lot, 'production_date', None),
+            'production_date': lot.production_date if lot else None,
             'registrant_name': (
                 registration.registrant.rec_name if registration else None),
             'manufacturer_name': (
@@ -278,10 +263,9 @@ class Move(metaclass=PoolMeta):
             'manufacturer_license': (
                 registration.manufacturer_license if registration else None),
             'udi': self.udi,
-            'shipment_reference': (
-                getattr(shipment, 'number', None) if shipment else None),
+            'shipment_reference': shipment.number if shipment else None,
             'implantable': bool(template.implantable),
-            'retain_until': retain_until(
+            'retain_until': Configuration(1).retain_until(
                 self.effective_date, expiration_date, template.implantable),
             }
 
@@ -349,8 +333,8 @@ class Move(metaclass=PoolMeta):
                 self.unit_price * Decimal(str(values['quantity'])))
         employee = None
         if sale:
-            employee = (getattr(sale, 'salesperson', None)
-                or sale.confirmed_by or sale.quoted_by)
+            employee = (
+                sale.salesperson or sale.confirmed_by or sale.quoted_by)
         values.update({
                 'amount': amount,
                 'currency': self.currency.code if self.currency else None,

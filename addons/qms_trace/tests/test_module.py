@@ -17,7 +17,6 @@ from trytond.modules.qms_trace.exceptions import (
 from trytond.modules.qms_trace.export import (
     PURCHASE_COLUMNS, SALES_COLUMNS)
 from trytond.modules.qms_sales.stock import GATED_CONTEXT
-from trytond.modules.qms_trace.record import retain_until
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import (
@@ -205,8 +204,11 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(record.customer_name, "Customer A")
             self.assertEqual(record.product_name, "Stent")
 
+    @with_transaction()
     def test_retain_until(self):
         "Test retention: expiry + 2 years, 5 years, for ever for implants"
+        Configuration = Pool().get('qms.configuration')
+        retain_until = Configuration(1).retain_until
         date = dt.date(2024, 2, 29)
         self.assertEqual(
             retain_until(date, dt.date(2026, 3, 1), False),
@@ -214,6 +216,17 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(
             retain_until(date, None, False), dt.date(2029, 2, 28))
         self.assertIsNone(retain_until(date, dt.date(2026, 3, 1), True))
+
+        configuration = Configuration(1)
+        configuration.record_retention_expiry_years = 3
+        configuration.record_retention_years = 10
+        configuration.save()
+        retain_until = Configuration(1).retain_until
+        self.assertEqual(
+            retain_until(date, dt.date(2026, 3, 1), False),
+            dt.date(2029, 3, 1))
+        self.assertEqual(
+            retain_until(date, None, False), dt.date(2034, 2, 28))
 
     @with_transaction()
     def test_purchase_record(self):
