@@ -674,54 +674,62 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertIn("Customer C", text)
             self.assertIn("Supplier", text)
 
-    @with_transaction()
-    def test_delivery_note(self):
-        "Test the delivery note prints every GSP field as PDF"
+    def _delivery_note_shipment(self, company, history):
+        """Return shipment A made ready for its delivery note (supplier
+        licence, carrier, shipper and checker) and its date"""
         pool = Pool()
         Party = pool.get('party.party')
         Employee = pool.get('company.employee')
         Template = pool.get('product.template')
         ShipmentOut = pool.get('stock.shipment.out')
+        product = history['product']
+        Template.write([product.template], {
+                'transport_conditions': "Insulated box",
+                })
+        Party.write([company.party], {
+                'addresses': [(
+                        'write', [a.id for a in company.party.addresses], {
+                            'street': "9 Warehouse Road",
+                            'city': "Shanghai",
+                            })],
+                'qualifications': [('create', [{
+                                'kind': 'operating',
+                                'number': "SUPPLIER-LIC-1",
+                                'device_classes': ['1', '2', '3'],
+                                'verified_by': Transaction().user,
+                                'verified_date': today(),
+                                }])],
+                })
+        shipper, checker = Employee.create([{
+                    'company': company.id,
+                    'party': create_party("Shipper Wang").id,
+                    }, {
+                    'company': company.id,
+                    'party': create_party("Checker Li").id,
+                    }])
+        shipment = history['shipments']['A']
+        ship_date = today() - dt.timedelta(days=8)
+        ShipmentOut.write([shipment], {
+                'number': "CS-TEST-1",
+                'effective_date': ship_date,
+                'transport_carrier': "SF Express",
+                'shipped_by': shipper.id,
+                'packed_by': checker.id,
+                })
+        return shipment, ship_date
+
+    @with_transaction()
+    def test_delivery_note(self):
+        "Test the delivery note prints every GSP field as PDF"
+        pool = Pool()
         DeliveryNote = pool.get(
             'stock.shipment.out.qms_delivery_note', type='report')
         company = create_company()
         with set_company(company):
             history = create_history(company)
             product = history['product']
-            Template.write([product.template], {
-                    'transport_conditions': "Insulated box",
-                    })
-            Party.write([company.party], {
-                    'addresses': [(
-                            'write', [a.id for a in company.party.addresses], {
-                                'street': "9 Warehouse Road",
-                                'city': "Shanghai",
-                                })],
-                    'qualifications': [('create', [{
-                                    'kind': 'operating',
-                                    'number': "SUPPLIER-LIC-1",
-                                    'device_classes': ['1', '2', '3'],
-                                    'verified_by': Transaction().user,
-                                    'verified_date': today(),
-                                    }])],
-                    })
-            shipper, checker = Employee.create([{
-                        'company': company.id,
-                        'party': create_party("Shipper Wang").id,
-                        }, {
-                        'company': company.id,
-                        'party': create_party("Checker Li").id,
-                        }])
-            shipment = history['shipments']['A']
-            ship_date = today() - dt.timedelta(days=8)
-            ShipmentOut.write([shipment], {
-                    'number': "CS-TEST-1",
-                    'effective_date': ship_date,
-                    'transport_carrier': "SF Express",
-                    'shipped_by': shipper.id,
-                    'packed_by': checker.id,
-                    })
-
+            shipment, ship_date = self._delivery_note_shipment(
+                company, history)
             oext, content, _, name = DeliveryNote.execute(
                 [shipment.id], {})
 
@@ -866,6 +874,34 @@ class QmsTraceRouteTestCase(RouteTestCase):
         self.assertEqual(result['error'][0], 'UserError', msg=method)
         return result['error'][1][0]
 
+    @staticmethod
+    def _recall_calls_refused(recall_id, ids, row_ids, customer):
+        "Return the RPC calls that change what a recall line records"
+        line = 'model.qms.recall.line'
+        lot_row = 'model.qms.recall.line.lot'
+        return [
+            (f'{line}.write', [ids[:1], {'phone': '+86 571 0000'}]),
+            (f'{line}.delete', [ids[:1]]),
+            (f'{line}.write', [ids[:1], {'delivered_quantity': 0}]),
+            (f'{line}.write', [ids[:1], {'deadline': '2099-01-01'}]),
+            (f'{line}.write', [ids[:1], {'notified': False}]),
+            (f'{line}.write', [ids[1:], {'notified': True}]),
+            (f'{line}.create', [[{'recall': recall_id,
+                            'customer': customer}]]),
+            (f'{line}.copy', [ids[:1], {}]),
+            (f'{lot_row}.delete', [row_ids[:1]]),
+            (f'{lot_row}.write', [row_ids[:1], {'returned_quantity': 0}]),
+            (f'{lot_row}.write', [
+                    row_ids[:1], {'delivered_quantity': 0}]),
+            (f'{line}.write', [ids[:1], {
+                        'lots': [('delete', row_ids[:1])]}]),
+            ('model.qms.recall.write', [[recall_id], {
+                        'lines': [('write', ids[:1], {
+                                    'delivered_quantity': 0})]}]),
+            ('model.qms.recall.write', [[recall_id], {
+                        'lines': [('delete', ids[:1])]}]),
+            ]
+
     def test_recall_lines_refused_over_rpc(self):
         "Test admin cannot delete or rewrite recall lines over RPC"
         client = self.client()
@@ -888,28 +924,8 @@ class QmsTraceRouteTestCase(RouteTestCase):
         self.assertNotIn('error', self.rpc(client, f'{lot_row}.write',
                 row_ids[:1], {'returned_quantity': 1}, {}))
 
-        for method, params in [
-                (f'{line}.write', [ids[:1], {'phone': '+86 571 0000'}]),
-                (f'{line}.delete', [ids[:1]]),
-                (f'{line}.write', [ids[:1], {'delivered_quantity': 0}]),
-                (f'{line}.write', [ids[:1], {'deadline': '2099-01-01'}]),
-                (f'{line}.write', [ids[:1], {'notified': False}]),
-                (f'{line}.write', [ids[1:], {'notified': True}]),
-                (f'{line}.create', [[{'recall': recall_id,
-                                'customer': before[0]['customer']}]]),
-                (f'{line}.copy', [ids[:1], {}]),
-                (f'{lot_row}.delete', [row_ids[:1]]),
-                (f'{lot_row}.write', [row_ids[:1], {'returned_quantity': 0}]),
-                (f'{lot_row}.write', [
-                        row_ids[:1], {'delivered_quantity': 0}]),
-                (f'{line}.write', [ids[:1], {
-                            'lots': [('delete', row_ids[:1])]}]),
-                ('model.qms.recall.write', [[recall_id], {
-                            'lines': [('write', ids[:1], {
-                                        'delivered_quantity': 0})]}]),
-                ('model.qms.recall.write', [[recall_id], {
-                            'lines': [('delete', ids[:1])]}]),
-                ]:
+        for method, params in self._recall_calls_refused(
+                recall_id, ids, row_ids, before[0]['customer']):
             with self.subTest(method=method, params=params):
                 self.assertRefused(client, method, *params)
 
