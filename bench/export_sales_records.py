@@ -5,10 +5,11 @@
 Run generate_history.py with --sales-records N first, then:
   .venv/bin/python bench/export_sales_records.py [--db qms_bench]
       [--baseline-rows 100000]
-Exports every sales record with the module's row writer, then the first
---baseline-rows records with xlsxwriter's per-cell API (write_string,
-write_number, write_datetime, the baseline), each in a fresh process, and
-prints rows per second, peak resident memory and the ratio.
+Exports every sales record with the module's writer (export.write_xlsx),
+then the first --baseline-rows records with xlsxwriter's per-cell API
+(write_string, write_number, write_datetime, the baseline), each in a
+fresh process, and prints rows per second, peak resident memory and the
+ratio.
 """
 import argparse
 import datetime as dt

@@ -4,7 +4,7 @@
 
 Compares, on the history made by generate_history.py:
 - the floor: one indexed scan of the lot's moves,
-- our closure: one recursive query (qms.trace downstream/upstream_query),
+- our closure: one recursive query (qms.trace moves_query),
   and the full API (qms.trace.downstream/upstream with records),
 - walking Tryton's own stock.lot.trace node by node (upward traces from the
   receipts to the customers, downward traces from the deliveries back to
@@ -99,8 +99,8 @@ def main():
                 return cursor.fetchall()
             return run
 
-        down_query = fetch(Trace.downstream_query(lots))
-        up_query = fetch(Trace.upstream_query(lots))
+        down_query = fetch(Trace.moves_query(lots, 'downstream'))
+        up_query = fetch(Trace.moves_query(lots, 'upstream'))
         floor_ms, lot_moves = timed(floor, args.repeat)
         down_ms, down_rows = timed(down_query, args.repeat)
         up_ms, up_rows = timed(up_query, args.repeat)

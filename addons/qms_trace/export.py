@@ -2,21 +2,12 @@
 import datetime as dt
 import logging
 import math
-from itertools import repeat
-from math import isfinite
 import os
-import re
 import tempfile
 from decimal import Decimal
-from operator import itemgetter, sub
 
 import xlsxwriter
 from sql import Literal
-from xlsxwriter.utility import (
-    _datetime_to_excel_datetime, _preserve_whitespace, _utf16_len,
-    _utf16_truncate, xl_col_to_name)
-from xlsxwriter.worksheet import Worksheet
-from xlsxwriter.xmlwriter import XMLwriter
 
 from trytond.model import ModelView, fields
 from trytond.model.modelsql import convert_from
@@ -49,253 +40,75 @@ PURCHASE_COLUMNS = [
     ]
 
 
-class StreamWorksheet(Worksheet):
-    """A constant-memory worksheet that writes whole rows at once.
-
-    xlsxwriter's per-cell API checks and stores every cell, then renders it
-    when the row is flushed; for large exports this costs more than reading
-    the rows from the database.  write_rows renders rows straight into the
-    row stream of constant_memory mode (the temporary file that xlsxwriter
-    copies into <sheetData> when the workbook is closed) with the XML that
-    xlsxwriter's _write_cell writes for the same values: in-line strings
-    with XML and control characters escaped, numbers as <v>, dates as
-    serial numbers in the default date format.  Each distinct sequence of
-    value types in a row gets a compiled str.format template, so a plain
-    row costs one format call; a row with characters to escape is rendered
-    cell by cell.  It uses row_data_fh, previous_row, the dim_* bounds and
-    _write_single_row of the xlsxwriter pinned in pyproject.toml."""
-
-    def write_rows(self, first_row, rows):
-        """Write rows (sequences of values) from first_row on and return
-        their count; dates get the workbook's default_date_format"""
-        if not self.constant_memory or self.default_date_format is None:
-            raise ValueError(
-                "write_rows needs constant_memory and default_date_format")
-        if not rows:
-            return 0
-        if first_row + len(rows) > self.xls_rowmax:
-            raise ValueError("a worksheet holds %d rows" % self.xls_rowmax)
-        # flush the row pending in xlsxwriter's table (the header)
-        self._write_single_row(first_row)
-        date_style = ' s="%d"' % self.default_date_format._get_xf_index()
-        width = max(len(r) for r in rows)
-        refs = [xl_col_to_name(c) for c in range(width)]
-        plans = {}
-        chunk = []
-        for number, row in enumerate(rows, first_row + 1):
-            types = tuple(map(type, row))
-            if not _KNOWN.issuperset(types):
-                row = [v if type(v) in _KNOWN else str(v) for v in row]
-                types = tuple(map(type, row))
-            plan = plans.get(types)
-            if plan is None:
-                plan = plans[types] = _plan(types, refs, date_style)
-            template, strings, numbers, dates, converters = plan
-            if ((strings and not _plain('\uffff'.join(strings(row))))
-                    or (numbers and not all(map(isfinite, numbers(row))))
-                    or (dates and min(dates(row)) < _EXCEL_LEAP_BUG)):
-                chunk.append(self._render_row(number, row, refs, date_style))
-                continue
-            chunk.append(template.format(number, row,
-                    list(map(sub, map(_ordinal, dates(row)), _EPOCHS))
-                    if dates else None,
-                    [c(row[i]) for i, c in converters]))
-            if len(chunk) >= 1000:
-                self.row_data_fh.write(''.join(chunk))
-                chunk = []
-        self.row_data_fh.write(''.join(chunk))
-        last = first_row + len(rows) - 1
-        if self.dim_rowmin is None or first_row < self.dim_rowmin:
-            self.dim_rowmin = first_row
-        if self.dim_rowmax is None or last > self.dim_rowmax:
-            self.dim_rowmax = last
-        if self.dim_colmin is None:
-            self.dim_colmin = 0
-        if self.dim_colmax is None or width - 1 > self.dim_colmax:
-            self.dim_colmax = width - 1
-        # the next cell written through xlsxwriter goes below
-        self.previous_row = last + 1
-        return len(rows)
-
-    def _render_row(self, number, row, refs, date_style):
-        "Return the XML of row rendered cell by cell"
-        line = str(number)
-        cells = ['<row r="%s">' % line]
-        for ref, value in zip(refs, row):
-            if value is None:
-                continue
-            kind = type(value)
-            if kind is int:
-                cells.append('<c r="%s%s"><v>%s</v></c>' % (
-                        ref, line, format(value, '.16G')))
-            elif kind in _CONVERTERS:
-                style = date_style if kind in _DATE_TYPES else ''
-                cells.append('<c r="%s%s"%s><v>%s</v></c>' % (
-                        ref, line, style, _CONVERTERS[kind](value)))
-            elif kind is bool:
-                cells.append('<c r="%s%s" t="b"><v>%d</v></c>' % (
-                        ref, line, value))
-            else:
-                cells.append(_inline_string(ref + line, str(value)))
-        cells.append('</row>')
-        return ''.join(cells)
+# the rows of an xlsx worksheet, the header included
+SHEET_ROWS = 1048576
+# data rows per worksheet, None for as many as xlsx allows
+ROWS_PER_SHEET = None
+# the longest text of a cell, in UTF-16 code units
+TEXT_MAX = 32767
+_CELL_TYPES = {str, bool, int, float, Decimal, dt.date, dt.datetime}
 
 
-def _plan(types, refs, date_style):
-    """Return for the rows with these value types: the str.format template,
-    the getters of their strings, numbers and dates and the converters of
-    their other values"""
-    cells, strings, numbers, dates, converters = (
-        ['<row r="{0}">'], [], [], [], [])
-    for i, (ref, kind) in enumerate(zip(refs, types)):
-        cell = '<c r="%s{0}"' % ref
-        if kind is str:
-            strings.append(i)
-            cells.append(
-                cell + ' t="inlineStr"><is><t>{1[%d]}</t></is></c>' % i)
-        elif kind is bool:
-            cells.append(cell + ' t="b"><v>{1[%d]:d}</v></c>' % i)
-        elif kind in {int, float, Decimal}:
-            if kind is not int:
-                numbers.append(i)
-            cells.append(cell + '><v>{1[%d]:.16G}</v></c>' % i)
-        elif kind is dt.date:
-            cells.append(cell + '%s><v>{2[%d]}</v></c>' % (
-                    date_style, len(dates)))
-            dates.append(i)
-        elif kind in _CONVERTERS:
-            style = date_style if kind in _DATE_TYPES else ''
-            cells.append(cell + '%s><v>{3[%d]}</v></c>' % (
-                    style, len(converters)))
-            converters.append((i, _CONVERTERS[kind]))
-    cells.append('</row>')
-    return (''.join(cells), _getter(strings), _getter(numbers),
-        _getter(dates), converters)
+def cell_value(value):
+    """Return value as xlsxwriter writes it: text for the types it has
+    not, cut at the longest text a cell holds"""
+    if type(value) is str:
+        return _cut(value)
+    elif value is None or type(value) in _CELL_TYPES:
+        if isinstance(value, (float, Decimal)) and not math.isfinite(value):
+            raise ValueError("NaN and infinity cannot be written to xlsx")
+        return value
+    return _cut(str(value))
 
 
-def _getter(indices):
-    "Return a function giving the tuple of the values at indices of a row"
-    if not indices:
-        return None
-    # with one index itemgetter returns the value instead of a tuple
-    return itemgetter(*indices, *indices[:1] if len(indices) == 1 else ())
-
-
-# what makes xlsxwriter's _write_cell change an in-line string, looked for
-# at once in the strings of a row joined by U+FFFF: XML or control
-# characters, text like a _xHHHH_ escape, whitespace at a string's ends
-_ROW_CHARS = re.compile('[&<>\x00-\x08\x0b-\x1f]')
-_ROW_ESCAPE = re.compile('_x[0-9a-fA-F]{4}_')
-_ROW_EDGES = re.compile('\uffff(?:(?<=\\s\uffff)|\\s)')
-
-
-def _plain(text):
-    "Tell if the joined strings need no escape"
-    return not (_ROW_CHARS.search(text)
-        or ('_x' in text and _ROW_ESCAPE.search(text))
-        or _ROW_EDGES.search(text)
-        or text[:1].isspace() or text[-1:].isspace()
-        or len(text) > _STRMAX // 2)
-
-
-_EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
-_EPOCHS = repeat(_EXCEL_EPOCH)
-_ordinal = dt.date.toordinal
-_EXCEL_LEAP_BUG = dt.date(1900, 3, 1)
-_STRMAX = 32767
-
-
-def _inline_string(ref, value):
-    "Return the cell of an in-line string as xlsxwriter's _write_cell does"
-    if len(value) > _STRMAX // 2 and _utf16_len(value) > _STRMAX:
-        value = _utf16_truncate(value, _STRMAX)
-    value = XMLwriter._escape_control_characters(value)
-    preserve = ' xml:space="preserve"' if _preserve_whitespace(value) else ''
-    value = (value.replace('&', '&amp;')
-        .replace('<', '&lt;').replace('>', '&gt;'))
-    return '<c r="%s" t="inlineStr"><is><t%s>%s</t></is></c>' % (
-        ref, preserve, value)
-
-
-def _excel_date(value):
-    if value < _EXCEL_LEAP_BUG:
-        # Excel counts a 29 February 1900 that never was
-        return '%d' % _datetime_to_excel_datetime(value, False, True)
-    return '%d' % (value.toordinal() - _EXCEL_EPOCH)
-
-
-def _excel_datetime(value):
-    return format(_datetime_to_excel_datetime(value, False, True), '.16G')
-
-
-def _excel_number(value):
-    if not value.is_finite() if isinstance(value, Decimal) else (
-            math.isnan(value) or math.isinf(value)):
-        raise ValueError("NaN and infinity cannot be written to xlsx")
-    return format(value, '.16G')
-
-
-_CONVERTERS = {
-    float: _excel_number,
-    Decimal: _excel_number,
-    dt.date: _excel_date,
-    dt.datetime: _excel_datetime,
-    }
-_DATE_TYPES = {dt.date, dt.datetime}
-_KNOWN = set(_CONVERTERS) | {str, bool, int, type(None)}
+def _cut(text):
+    "Return text cut as Excel does (write_row stops at a longer text)"
+    if len(text) <= TEXT_MAX // 2:
+        return text
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > TEXT_MAX:
+            return text[:index]
+    return text
 
 
 def write_xlsx(file, sheets):
     """Write sheets, a list of (name, header, rows), to file as xlsx in
     constant memory and return the number of rows written; rows beyond
-    what a worksheet holds go on to sheets named "name (2)", "name (3)"..."""
+    what a worksheet holds go on to sheets named "name (2)", "name (3)"...
+    Texts stay texts (no formula, no link), dates are ISO."""
     workbook = xlsxwriter.Workbook(file, {
             'constant_memory': True,
             'tmpdir': tempfile.gettempdir(),
             'default_date_format': 'yyyy-mm-dd',
+            'strings_to_formulas': False,
+            'strings_to_urls': False,
             })
     bold = workbook.add_format({'bold': True})
+    limit = ROWS_PER_SHEET or SHEET_ROWS - 1
 
     def add_sheet(name, header):
-        sheet = workbook.add_worksheet(
-            name[:31], worksheet_class=StreamWorksheet)
+        sheet = workbook.add_worksheet(name[:31])
         sheet.write_row(0, 0, header, bold)
         sheet.freeze_panes(1, 0)
         return sheet
 
     count = 0
     for name, header, rows in sheets:
-        sheet, part, row = add_sheet(name, header), 1, 1
-        for batch in _batches(rows):
-            while batch:
-                limit = ROWS_PER_SHEET or sheet.xls_rowmax - 1
-                if row > limit:
-                    part += 1
-                    sheet = add_sheet(
-                        '%s (%d)' % (name[:24], part), header)
-                    row = 1
-                written = sheet.write_rows(row, batch[:limit - row + 1])
-                batch = batch[written:]
-                row += written
-                count += written
-            logger.info("exported %d rows of %s", count, name)
+        sheet, part, row = add_sheet(name, header), 1, 0
+        for values in rows:
+            if row == limit:
+                part += 1
+                sheet, row = add_sheet(
+                    '%s (%d)' % (name[:24], part), header), 0
+            row += 1
+            sheet.write_row(row, 0, [cell_value(v) for v in values])
+            count += 1
+            if not count % BATCH:
+                logger.info("exported %d rows of %s", count, name)
     workbook.close()
     return count
-
-
-# data rows per worksheet, None for as many as xlsx allows
-ROWS_PER_SHEET = None
-
-
-def _batches(rows):
-    batch = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def to_bytes(sheets):
@@ -343,8 +156,8 @@ def iter_table(Model, columns, where=None):
 
 
 class ExportResult(ModelView):
-    "Export Result"
     __name__ = 'qms.export.result'
+    __string__ = "Export Result"
 
     file = fields.Binary("File", filename='filename', readonly=True)
     filename = fields.Char("File Name", readonly=True)
@@ -404,7 +217,6 @@ class ExportResult(ModelView):
 
 
 class ExportRecords(WizardMixin, Wizard):
-    "Export Records"
     __name__ = 'qms.export.records'
 
     start = StateView('qms.export.records.start',
@@ -446,8 +258,8 @@ class ExportRecords(WizardMixin, Wizard):
 
 
 class ExportRecordsStart(ModelView):
-    "Export Records"
     __name__ = 'qms.export.records.start'
+    __string__ = "Export Records"
 
     kind = fields.Selection([
             ('sales', "Sales Records"),

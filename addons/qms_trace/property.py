@@ -7,8 +7,8 @@ from trytond.modules.qms_sales.model import ModelMixin
 
 
 class CustomerProperty(ModelMixin, ModelSQL, ModelView):
-    "Customer Property"
     __name__ = 'qms.customer.property'
+    __string__ = "Customer Property"
 
     company = fields.Many2One('company.company', "Company", required=True)
     customer = fields.Many2One(

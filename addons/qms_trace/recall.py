@@ -5,7 +5,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.qms_sales.model import (
     ModelMixin, WizardMixin, WorkflowGuardMixin)
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, PYSONEncoder
 from trytond.transaction import Transaction
 from trytond.wizard import (
@@ -27,42 +27,9 @@ LEVELS = [
     ]
 
 
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'qms.configuration'
-
-    recall_level1_days = fields.Integer(
-        "Recall Level I Days", required=True,
-        domain=[('recall_level1_days', '>=', 0)],
-        help="Days after opening a level I recall to notify the customers.")
-    recall_level2_days = fields.Integer(
-        "Recall Level II Days", required=True,
-        domain=[('recall_level2_days', '>=', 0)],
-        help="Days after opening a level II recall to notify the customers.")
-    recall_level3_days = fields.Integer(
-        "Recall Level III Days", required=True,
-        domain=[('recall_level3_days', '>=', 0)],
-        help="Days after opening a level III recall to notify the "
-        "customers.")
-
-    @classmethod
-    def default_recall_level1_days(cls):
-        return 1
-
-    @classmethod
-    def default_recall_level2_days(cls):
-        return 3
-
-    @classmethod
-    def default_recall_level3_days(cls):
-        return 7
-
-    def recall_days(self, level):
-        return getattr(self, 'recall_level%s_days' % level)
-
-
 class Recall(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Recall"
     __name__ = 'qms.recall'
+    __string__ = "Recall"
     _workflow_fields = {'open_date', 'close_date', 'stops'}
     _workflow_locked = True
 
@@ -262,7 +229,6 @@ class Recall(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
 
 class RecallStart(Wizard):
-    "Start Recall"
     __name__ = 'qms.recall.start'
 
     start = StateAction('qms_trace.act_recall_new')
@@ -276,8 +242,8 @@ class RecallStart(Wizard):
 
 
 class RecallLot(ModelMixin, WorkflowGuardMixin, ModelSQL):
-    "Recall - Lot"
     __name__ = 'qms.recall-stock.lot'
+    __string__ = "Recall - Lot"
     _workflow_parent = 'recall'
 
     recall = fields.Many2One(
@@ -286,10 +252,70 @@ class RecallLot(ModelMixin, WorkflowGuardMixin, ModelSQL):
         'stock.lot', "Lot", required=True, ondelete='RESTRICT')
 
 
-class RecallLine(ModelMixin, ModelSQL, ModelView):
-    "Recall Line"
+class RecallRecordMixin:
+    """A recall line or one of its lot rows, a record of the recall:
+    created only by opening the recall, never deleted, written only while
+    the recall is open and, by the client, only in _recall_editable (the
+    buttons also set the notification and acknowledgement)"""
+    __slots__ = ()
+    _recall_editable = frozenset()
+    _recall_progress = frozenset({
+            'notified', 'notified_date', 'notified_by',
+            'acknowledged', 'acknowledged_date', 'acknowledged_by',
+            })
+
+    @property
+    def recall_line(self):
+        raise NotImplementedError
+
+    @classmethod
+    def get_recall_states(cls):
+        Recall = Pool().get('qms.recall')
+        return Recall.fields_get(['state'])['state']['selection']
+
+    @classmethod
+    def check_modification(cls, mode, records, values=None, external=False):
+        super().check_modification(
+            mode, records, values=values, external=external)
+        if not records:
+            return
+        if mode == 'delete':
+            raise RecallRecordError(gettext(
+                    'qms_trace.msg_recall_line_delete',
+                    line=records[0].rec_name))
+        elif mode == 'create':
+            if not Transaction().context.get(RECALL_CONTEXT):
+                raise RecallRecordError(gettext(
+                        'qms_trace.msg_recall_line_create',
+                        recall=records[0].recall_line.recall.rec_name))
+        else:
+            cls.check_recall_write(records, values, external)
+
+    @classmethod
+    def check_recall_write(cls, records, values, external):
+        allowed = set(cls._recall_editable)
+        if not external:
+            allowed |= cls._recall_progress
+        fixed = sorted(set(values) - allowed)
+        if fixed:
+            raise RecallRecordError(gettext(
+                    'qms_trace.msg_recall_line_fixed',
+                    line=records[0].rec_name,
+                    fields=', '.join(
+                        cls.__names__(f)['field'] if f in cls._fields else f
+                        for f in fixed)))
+        for line in dict.fromkeys(r.recall_line for r in records):
+            if line.recall.state != 'open':
+                raise RecallRecordError(gettext(
+                        'qms_trace.msg_recall_line_not_open',
+                        line=line.rec_name, recall=line.recall.rec_name))
+
+
+class RecallLine(RecallRecordMixin, ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.recall.line'
+    __string__ = "Recall Line"
     _history = True
+    _recall_editable = frozenset({'lots'})
 
     _states = {
         'readonly': Eval('recall_state') != 'open',
@@ -349,11 +375,6 @@ class RecallLine(ModelMixin, ModelSQL, ModelView):
                     },
                 })
 
-    @classmethod
-    def get_recall_states(cls):
-        Recall = Pool().get('qms.recall')
-        return Recall.fields_get(['state'])['state']['selection']
-
     @fields.depends('recall', '_parent_recall.state')
     def on_change_with_recall_state(self, name=None):
         return self.recall.state if self.recall else None
@@ -394,6 +415,10 @@ class RecallLine(ModelMixin, ModelSQL, ModelView):
             if (mechanism.type in {'phone', 'mobile', 'email'}
                     and mechanism.name):
                 return mechanism.name
+
+    @property
+    def recall_line(self):
+        return self
 
     def get_rec_name(self, name):
         return '%s - %s' % (self.recall.rec_name, self.customer.rec_name)
@@ -442,8 +467,6 @@ class RecallLine(ModelMixin, ModelSQL, ModelView):
     def check_modification(cls, mode, lines, values=None, external=False):
         super().check_modification(
             mode, lines, values=values, external=external)
-        check_line_modification(
-            cls, mode, lines, lines, values, external, {'lots'})
         if mode == 'write':
             for name in ['notified', 'acknowledged']:
                 if name in values and not values[name]:
@@ -453,13 +476,6 @@ class RecallLine(ModelMixin, ModelSQL, ModelView):
                                     'qms_trace.msg_recall_line_undo',
                                     line=line.rec_name,
                                     field=cls.__names__(name)['field']))
-
-    @classmethod
-    def copy(cls, lines, default=None):
-        if lines:
-            raise RecallError(gettext('qms_trace.msg_recall_line_create',
-                    recall=lines[0].recall.rec_name))
-        return super().copy(lines, default=default)
 
     @classmethod
     def create(cls, vlist):
@@ -525,10 +541,12 @@ class RecallLine(ModelMixin, ModelSQL, ModelView):
             'acknowledged_date', 'returned_quantity']
 
 
-class RecallLineLot(ModelMixin, ModelSQL, ModelView):
-    "Recall Line Lot"
+class RecallLineLot(
+        RecallRecordMixin, ModelMixin, ModelSQL, ModelView):
     __name__ = 'qms.recall.line.lot'
+    __string__ = "Recall Line Lot"
     _history = True
+    _recall_editable = frozenset({'returned_quantity'})
 
     line = fields.Many2One(
         'qms.recall.line', "Line", required=True, ondelete='RESTRICT',
@@ -570,11 +588,6 @@ class RecallLineLot(ModelMixin, ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.add(Index(t, (t.line, Index.Range())))
 
-    @classmethod
-    def get_recall_states(cls):
-        Recall = Pool().get('qms.recall')
-        return Recall.fields_get(['state'])['state']['selection']
-
     @fields.depends('line', '_parent_line.recall_state')
     def on_change_with_recall_state(self, name=None):
         return self.line.recall_state if self.line else None
@@ -589,6 +602,10 @@ class RecallLineLot(ModelMixin, ModelSQL, ModelView):
             shipments=', '.join(
                 s.rec_name for s in row['shipments'] if s))
 
+    @property
+    def recall_line(self):
+        return self.line
+
     def get_rec_name(self, name):
         return '%s - %s' % (self.line.rec_name, self.lot.rec_name)
 
@@ -596,8 +613,6 @@ class RecallLineLot(ModelMixin, ModelSQL, ModelView):
     def check_modification(cls, mode, rows, values=None, external=False):
         super().check_modification(
             mode, rows, values=values, external=external)
-        check_line_modification(cls, mode, rows, [r.line for r in rows],
-            values, external, {'returned_quantity'})
         if mode == 'write' and 'returned_quantity' in values:
             returned = values['returned_quantity'] or 0
             for row in rows:
@@ -625,59 +640,12 @@ class RecallLineLot(ModelMixin, ModelSQL, ModelView):
                             delivered=row.delivered_quantity))
 
     @classmethod
-    def copy(cls, rows, default=None):
-        if rows:
-            raise RecallError(gettext('qms_trace.msg_recall_line_create',
-                    recall=rows[0].line.recall.rec_name))
-        return super().copy(rows, default=default)
-
-    @classmethod
     def _xlsx_columns(cls):
         return ['line', 'lot', 'product', 'delivered_quantity', 'unit',
             'first_date', 'last_date', 'shipments', 'returned_quantity']
 
 
-PROGRESS_FIELDS = {
-    'notified', 'notified_date', 'notified_by',
-    'acknowledged', 'acknowledged_date', 'acknowledged_by',
-    }
-
-
-def check_line_modification(
-        Model, mode, records, lines, values, external, editable):
-    """Refuse to delete recall lines or their lot rows, to create them other
-    than by opening the recall, to write them once the recall is no longer
-    open and to write other fields than editable (or, from the buttons, the
-    notification and acknowledgement)"""
-    if not records:
-        return
-    if mode == 'delete':
-        raise RecallRecordError(gettext('qms_trace.msg_recall_line_delete',
-                line=records[0].rec_name))
-    if mode == 'create':
-        if not Transaction().context.get(RECALL_CONTEXT):
-            raise RecallRecordError(gettext('qms_trace.msg_recall_line_create',
-                    recall=lines[0].recall.rec_name))
-        return
-    allowed = set(editable)
-    if not external:
-        allowed |= PROGRESS_FIELDS
-    fixed = sorted(set(values) - allowed)
-    if fixed:
-        raise RecallRecordError(gettext('qms_trace.msg_recall_line_fixed',
-                line=records[0].rec_name,
-                fields=', '.join(
-                    Model.__names__(f)['field'] if f in Model._fields else f
-                    for f in fixed)))
-    for line in lines:
-        if line.recall.state != 'open':
-            raise RecallRecordError(gettext(
-                    'qms_trace.msg_recall_line_not_open',
-                    line=line.rec_name, recall=line.recall.rec_name))
-
-
 class RecallExport(WizardMixin, Wizard):
-    "Export Recall Lines"
     __name__ = 'qms.recall.export'
 
     start = StateTransition()
@@ -700,8 +668,8 @@ class RecallExport(WizardMixin, Wizard):
 
 
 class RecallExportResult(ModelView):
-    "Export Recall Lines"
     __name__ = 'qms.recall.export.result'
+    __string__ = "Recall Export Result"
 
     file = fields.Binary("File", filename='filename', readonly=True)
     filename = fields.Char("Filename", readonly=True)

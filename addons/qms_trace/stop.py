@@ -4,7 +4,7 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
@@ -12,8 +12,8 @@ from .exceptions import SalesStopError
 
 
 class SalesStop(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
-    "Sales Stop"
     __name__ = 'qms.sales.stop'
+    __string__ = "Sales Stop"
     _workflow_fields = {
         'origin', 'stopped_by', 'stopped_at', 'registrant_notified',
         'registrant_notified_date', 'registrant_notified_by',
@@ -237,11 +237,28 @@ class SalesStop(ModelMixin, WorkflowGuardMixin, Workflow, ModelSQL, ModelView):
 
 
 class SalesStopLot(ModelMixin, WorkflowGuardMixin, ModelSQL):
-    "Sales Stop - Lot"
     __name__ = 'qms.sales.stop-stock.lot'
+    __string__ = "Sales Stop - Lot"
     _workflow_parent = 'stop'
 
     stop = fields.Many2One(
         'qms.sales.stop', "Stop", required=True, ondelete='CASCADE')
     lot = fields.Many2One(
         'stock.lot', "Lot", required=True, ondelete='RESTRICT')
+
+
+class Lot(metaclass=PoolMeta):
+    __name__ = 'stock.lot'
+
+    @classmethod
+    def get_sales_stopped(cls, lots, date=None):
+        "Return the lots a sales stop covers on date, in one search"
+        Stop = Pool().get('qms.sales.stop')
+        stops = Stop.search(Stop.stopping_domain(date) + [
+                ('product', 'in', list({l.product.id for l in lots})),
+                ])
+        stopped = {l for l in lots
+            if any(s.product == l.product and s.covers(l) for s in stops)}
+        others = [l for l in lots if l not in stopped]
+        stopped.update(super().get_sales_stopped(others, date=date))
+        return [l for l in lots if l in stopped]

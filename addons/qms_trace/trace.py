@@ -18,6 +18,17 @@ LINK_KINDS = [
     ('relabel', "Relabelling"),
     ('split', "Lot Split"),
     ]
+# direction: the partner (location type and shipment column), the location
+# of a move towards the partner (not a return), the shipment model with its
+# address column and the return model with its address column
+TRACE_DIRECTIONS = {
+    'downstream': ('customer', 'to_location',
+        ('stock.shipment.out', 'delivery_address'),
+        ('stock.shipment.out.return', 'contact_address')),
+    'upstream': ('supplier', 'from_location',
+        ('stock.shipment.in', 'contact_address'),
+        ('stock.shipment.in.return', 'delivery_address')),
+    }
 
 
 def _instance(reference):
@@ -35,8 +46,8 @@ def _browse(Model, ids):
 
 
 class LotLink(ModelMixin, ModelSQL, ModelView):
-    "Lot Link"
     __name__ = 'qms.lot.link'
+    __string__ = "Lot Link"
 
     parent_lot = fields.Many2One('stock.lot', "Parent Lot", required=True,
         ondelete='RESTRICT',
@@ -58,8 +69,8 @@ class LotLink(ModelMixin, ModelSQL, ModelView):
 
 
 class Trace(ModelView):
-    "Lot Trace"
     __name__ = 'qms.trace'
+    __string__ = "Lot Trace"
 
     @classmethod
     def _lot_closure(cls, lot_ids, direction):
@@ -81,111 +92,60 @@ class Trace(ModelView):
         return closure
 
     @classmethod
-    def downstream_query(cls, lot_ids):
-        """Return the query of the customer moves of the downstream
-        closure of lot_ids with columns: move, lot, product, customer,
-        address, quantity (signed, in the product's default unit), date
-        and shipment (reference)"""
+    def moves_query(cls, lot_ids, direction):
+        """Return the query of the done moves between the company and its
+        partners (customers downstream, suppliers upstream) of the lots of
+        the closure of lot_ids in direction, with columns: move, lot,
+        product, customer or supplier, address, quantity (in the product's
+        default unit, negative for a return), date and shipment
+        (reference)"""
         pool = Pool()
         Move = pool.get('stock.move')
         Location = pool.get('stock.location')
-        ShipmentOut = pool.get('stock.shipment.out')
-        ShipmentOutReturn = pool.get('stock.shipment.out.return')
+        party, forward, (shipment_model, shipment_address), (
+            return_model, return_address) = TRACE_DIRECTIONS[direction]
         move = Move.__table__()
-        from_location = Location.__table__()
-        to_location = Location.__table__()
-        shipment = ShipmentOut.__table__()
-        return_ = ShipmentOutReturn.__table__()
-        closure = cls._lot_closure(lot_ids, 'downstream')
-        delivered = to_location.type == 'customer'
-        returned = from_location.type == 'customer'
+        locations = {
+            'from_location': Location.__table__(),
+            'to_location': Location.__table__(),
+            }
+        backward, = locations.keys() - {forward}
+        shipment = pool.get(shipment_model).__table__()
+        return_ = pool.get(return_model).__table__()
+        closure = cls._lot_closure(lot_ids, direction)
+        sent = locations[forward].type == party
+        returned = locations[backward].type == party
         # look a shipment up by primary key only for the moves it can hold
         shipment_id = Move.shipment.sql_id(move.shipment, Move)
-        query = (move
-            .join(from_location,
-                condition=move.from_location == from_location.id)
-            .join(to_location,
-                condition=move.to_location == to_location.id)
+        query = move
+        for name, location in locations.items():
+            query = query.join(location,
+                condition=getattr(move, name) == location.id)
+        return (query
             .join(shipment, 'LEFT',
                 condition=shipment.id == Case(
-                    (delivered
-                        & move.shipment.like('stock.shipment.out,%'),
+                    (sent & move.shipment.like(shipment_model + ',%'),
                         shipment_id)))
             .join(return_, 'LEFT',
                 condition=return_.id == Case(
-                    (returned
-                        & move.shipment.like('stock.shipment.out.return,%'),
+                    (returned & move.shipment.like(return_model + ',%'),
                         shipment_id)))
             .select(
                 move.id.as_('move'),
                 move.lot.as_('lot'),
                 move.product.as_('product'),
-                Coalesce(shipment.customer, return_.customer).as_(
-                    'customer'),
-                Coalesce(shipment.delivery_address,
-                    return_.contact_address).as_('address'),
-                Case((delivered, move.internal_quantity),
+                Coalesce(getattr(shipment, party), getattr(return_, party)
+                    ).as_(party),
+                Coalesce(getattr(shipment, shipment_address),
+                    getattr(return_, return_address)).as_('address'),
+                Case((sent, move.internal_quantity),
                     else_=-move.internal_quantity).as_('quantity'),
                 move.effective_date.as_('date'),
                 move.shipment.as_('shipment'),
                 where=move.lot.in_(closure.select(closure.lot))
                 & (move.state == 'done')
-                & (delivered | returned),
+                & (sent | returned),
                 with_=[closure]))
-        return query
-
-    @classmethod
-    def upstream_query(cls, lot_ids):
-        """Return the query of the supplier moves of the upstream closure
-        of lot_ids with columns: move, lot, product, supplier, address,
-        quantity (signed, in the product's default unit), date and
-        shipment (reference)"""
-        pool = Pool()
-        Move = pool.get('stock.move')
-        Location = pool.get('stock.location')
-        ShipmentIn = pool.get('stock.shipment.in')
-        ShipmentInReturn = pool.get('stock.shipment.in.return')
-        move = Move.__table__()
-        from_location = Location.__table__()
-        to_location = Location.__table__()
-        shipment = ShipmentIn.__table__()
-        return_ = ShipmentInReturn.__table__()
-        closure = cls._lot_closure(lot_ids, 'upstream')
-        received = from_location.type == 'supplier'
-        returned = to_location.type == 'supplier'
-        shipment_id = Move.shipment.sql_id(move.shipment, Move)
-        query = (move
-            .join(from_location,
-                condition=move.from_location == from_location.id)
-            .join(to_location,
-                condition=move.to_location == to_location.id)
-            .join(shipment, 'LEFT',
-                condition=shipment.id == Case(
-                    (received
-                        & move.shipment.like('stock.shipment.in,%'),
-                        shipment_id)))
-            .join(return_, 'LEFT',
-                condition=return_.id == Case(
-                    (returned
-                        & move.shipment.like('stock.shipment.in.return,%'),
-                        shipment_id)))
-            .select(
-                move.id.as_('move'),
-                move.lot.as_('lot'),
-                move.product.as_('product'),
-                Coalesce(shipment.supplier, return_.supplier).as_(
-                    'supplier'),
-                Coalesce(shipment.contact_address,
-                    return_.delivery_address).as_('address'),
-                Case((received, move.internal_quantity),
-                    else_=-move.internal_quantity).as_('quantity'),
-                move.effective_date.as_('date'),
-                move.shipment.as_('shipment'),
-                where=move.lot.in_(closure.select(closure.lot))
-                & (move.state == 'done')
-                & (received | returned),
-                with_=[closure]))
-        return query
 
     @classmethod
     def _fetch(cls, query):
@@ -210,30 +170,7 @@ class Trace(ModelView):
         Party = pool.get('party.party')
         Address = pool.get('party.address')
         lot_ids = [int(l) for l in lots]
-        groups = {}
-        rows = sorted(cls._fetch(cls.downstream_query(lot_ids)),
-            key=lambda r: (r['date'], r['move']))
-        for row in rows:
-            key = (row['lot'], row['customer'])
-            group = groups.setdefault(key, {
-                    'lot': row['lot'],
-                    'product': row['product'],
-                    'customer': row['customer'],
-                    'quantity': 0,
-                    'first_date': row['date'],
-                    'last_date': row['date'],
-                    'shipments': [],
-                    'address': None,
-                    })
-            group['quantity'] += row['quantity']
-            group['first_date'] = min(group['first_date'], row['date'])
-            if row['date'] >= group['last_date']:
-                group['last_date'] = row['date']
-                group['address'] = row['address'] or group['address']
-            if (row['shipment']
-                    and row['shipment'] not in group['shipments']):
-                group['shipments'].append(row['shipment'])
-        groups = [g for g in groups.values()
+        groups = [g for g in cls._downstream_groups(lot_ids)
             if with_returned or g['quantity']]
         lots = dict(_browse(Lot, [g['lot'] for g in groups]))
         products = dict(_browse(Product, [g['product'] for g in groups]))
@@ -264,6 +201,35 @@ class Trace(ModelView):
         return result
 
     @classmethod
+    def _downstream_groups(cls, lot_ids):
+        """Return the customer moves of the downstream closure of lot_ids
+        summed by lot and customer, with the ids of the records"""
+        groups = {}
+        rows = sorted(cls._fetch(cls.moves_query(lot_ids, 'downstream')),
+            key=lambda r: (r['date'], r['move']))
+        for row in rows:
+            key = (row['lot'], row['customer'])
+            group = groups.setdefault(key, {
+                    'lot': row['lot'],
+                    'product': row['product'],
+                    'customer': row['customer'],
+                    'quantity': 0,
+                    'first_date': row['date'],
+                    'last_date': row['date'],
+                    'shipments': [],
+                    'address': None,
+                    })
+            group['quantity'] += row['quantity']
+            group['first_date'] = min(group['first_date'], row['date'])
+            if row['date'] >= group['last_date']:
+                group['last_date'] = row['date']
+                group['address'] = row['address'] or group['address']
+            if (row['shipment']
+                    and row['shipment'] not in group['shipments']):
+                group['shipments'].append(row['shipment'])
+        return list(groups.values())
+
+    @classmethod
     def upstream(cls, lots):
         """Return the receipts of the lots or of the lots they were made
         from, one dict per receipt move with keys: lot, product, supplier
@@ -278,7 +244,7 @@ class Trace(ModelView):
         Move = pool.get('stock.move')
         lot_ids = [int(l) for l in lots]
         result = []
-        for row in cls._fetch(cls.upstream_query(lot_ids)):
+        for row in cls._fetch(cls.moves_query(lot_ids, 'upstream')):
             product = Product(row['product'])
             registration = product.registration
             row['move'] = Move(row['move'])
@@ -300,8 +266,8 @@ class Trace(ModelView):
 
 
 class TraceDownstream(ModelMixin, ModelSQL, ModelView):
-    "Lot Trace Downstream"
     __name__ = 'qms.trace.downstream'
+    __string__ = "Downstream Trace"
 
     lot = fields.Many2One('stock.lot', "Lot", readonly=True)
     product = fields.Many2One('product.product', "Product", readonly=True)
@@ -329,7 +295,7 @@ class TraceDownstream(ModelMixin, ModelSQL, ModelView):
         pool = Pool()
         Trace = pool.get('qms.trace')
         context = Transaction().context
-        moves = Trace.downstream_query(context.get('lots') or [])
+        moves = Trace.moves_query(context.get('lots') or [], 'downstream')
         quantity = Sum(moves.quantity)
         having = None
         if not context.get('with_returned'):
@@ -362,8 +328,8 @@ class TraceDownstream(ModelMixin, ModelSQL, ModelView):
 
 
 class TraceUpstream(ModelMixin, ModelSQL, ModelView):
-    "Lot Trace Upstream"
     __name__ = 'qms.trace.upstream'
+    __string__ = "Upstream Trace"
 
     lot = fields.Many2One('stock.lot', "Lot", readonly=True)
     product = fields.Many2One('product.product', "Product", readonly=True)
@@ -389,8 +355,8 @@ class TraceUpstream(ModelMixin, ModelSQL, ModelView):
     def table_query(cls):
         pool = Pool()
         Trace = pool.get('qms.trace')
-        moves = Trace.upstream_query(
-            Transaction().context.get('lots') or [])
+        moves = Trace.moves_query(
+            Transaction().context.get('lots') or [], 'upstream')
         return moves.select(
             moves.move.as_('id'),
             moves.lot.as_('lot'),
@@ -417,7 +383,6 @@ class TraceUpstream(ModelMixin, ModelSQL, ModelView):
 
 
 class TraceOpen(WizardMixin, Wizard):
-    "Open Lot Trace"
     __name__ = 'qms.trace.open'
 
     start = StateView('qms.trace.open.start',
@@ -505,8 +470,8 @@ class TraceOpen(WizardMixin, Wizard):
 
 
 class TraceOpenStart(ModelView):
-    "Open Lot Trace"
     __name__ = 'qms.trace.open.start'
+    __string__ = "Open Lot Trace"
 
     lots = fields.Many2Many('stock.lot', None, None, "Lots", required=True)
     with_returned = fields.Boolean("With Returned",

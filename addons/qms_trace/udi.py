@@ -5,8 +5,11 @@ Every input that is not a usable GS1 UDI raises UDIError with a message
 saying what is wrong, never another exception."""
 import dataclasses
 import datetime as dt
+import re
 
 import biip
+from biip.checksums import gs1_standard_check_digit
+from biip.gs1_application_identifiers import GS1ApplicationIdentifier
 from biip.gs1_element_strings import GS1ElementString
 
 from trytond.i18n import gettext
@@ -41,6 +44,10 @@ def parse(value):
         raise UDIError(gettext('qms_trace.msg_udi_empty'))
     payload = raw.strip()
     if payload.startswith(']'):
+        if len(payload) < 2:
+            # biip fails with an IndexError on a symbology identifier cut
+            # short
+            raise UDIError(gettext('qms_trace.msg_udi_unreadable', code=shown))
         payload = payload[3:]
     bad = [c for c in payload if not c.isprintable() and c != GS]
     if bad:
@@ -48,28 +55,32 @@ def parse(value):
                 code=shown, char='U+%04X' % ord(bad[0])))
     try:
         result = biip.parse(raw)
-    except Exception:
-        raise UDIError(gettext('qms_trace.msg_udi_unreadable', code=shown))
-    if result.gs1_digital_link_uri is not None:
-        try:
+        if result.gs1_digital_link_uri is not None:
             elements = result.gs1_digital_link_uri.as_gs1_message(
                 ).element_strings
-        except Exception:
-            raise UDIError(gettext('qms_trace.msg_udi_unreadable',
-                    code=shown))
-    elif result.gs1_message is not None and result.gs1_message.element_strings:
-        elements = result.gs1_message.element_strings
+        else:
+            elements = _message_elements(result, payload, shown)
+    except (biip.ParseError, ValueError):
+        # ValueError: urllib's, on a link that is no URL
+        raise UDIError(gettext('qms_trace.msg_udi_unreadable', code=shown))
+    return _build(result, elements, raw, payload, shown)
+
+
+def _message_elements(result, payload, shown):
+    "Return the element strings of a scan that is not a Digital Link"
+    if result.gs1_message is not None and result.gs1_message.element_strings:
+        return result.gs1_message.element_strings
     elif payload.lower().startswith('http'):
-        _raise_check_digit(result.gtin_error, shown)
+        link_gtin = re.search(r'/01/([0-9]+)', payload)
+        _raise_check_digit(
+            link_gtin.group(1) if link_gtin else '', result.gtin_error, shown)
         raise UDIError(gettext('qms_trace.msg_udi_digital_link',
                 code=shown,
                 error=result.gs1_digital_link_uri_error or ''))
     elif result.gtin is not None:
-        elements = []
-    else:
-        _raise_element_error(payload, shown)
-        raise UDIError(gettext('qms_trace.msg_udi_unreadable', code=shown))
-    return _build(result, elements, raw, shown)
+        return []
+    _raise_element_error(payload, shown)
+    raise UDIError(gettext('qms_trace.msg_udi_unreadable', code=shown))
 
 
 def _decode(value):
@@ -92,8 +103,10 @@ def _show(raw):
     return text
 
 
-def _raise_check_digit(error, shown):
-    if error and 'check digit' in error:
+def _raise_check_digit(digits, error, shown):
+    "Raise the error of biip if digits are a GTIN with a wrong check digit"
+    if (error and digits.isdigit() and len(digits) in {8, 12, 13, 14}
+            and gs1_standard_check_digit(digits[:-1]) != digits[-1]):
         raise UDIError(gettext('qms_trace.msg_udi_check_digit',
                 code=shown, error=error))
 
@@ -104,7 +117,7 @@ def _raise_element_error(payload, shown):
     while rest:
         try:
             element = GS1ElementString.extract(rest)
-        except Exception:
+        except biip.ParseError:
             break
         previous = element
         rest = rest[len(element):].lstrip(GS)
@@ -118,25 +131,25 @@ def _raise_element_error(payload, shown):
                 max=MAX_LOT_LENGTH))
     if rest[:2].isdigit():
         try:
+            GS1ApplicationIdentifier.extract(rest)
+        except biip.ParseError:
+            raise UDIError(gettext('qms_trace.msg_udi_unknown_ai',
+                    code=shown, rest=_show(rest[:20])))
+        try:
             GS1ElementString.extract(rest)
         except biip.ParseError as exception:
-            if 'Failed to get GS1 Application Identifier' in str(exception):
-                raise UDIError(gettext('qms_trace.msg_udi_unknown_ai',
-                        code=shown, rest=_show(rest[:20])))
             raise UDIError(gettext('qms_trace.msg_udi_invalid_element',
                     code=shown, error=str(exception)))
-        except Exception:
-            pass
     if previous is None:
         raise UDIError(gettext('qms_trace.msg_udi_not_gs1', code=shown))
 
 
-def _build(result, elements, raw, shown):
+def _build(result, elements, raw, payload, shown):
     values = {}
     for element in elements:
         ai = element.ai.ai
         if ai == '01':
-            _raise_check_digit(element.gtin_error, shown)
+            _raise_check_digit(element.value, element.gtin_error, shown)
             values['gtin'] = element.value
         elif ai in {'10', '21'}:
             if len(element.value) > MAX_LOT_LENGTH:
@@ -152,7 +165,7 @@ def _build(result, elements, raw, shown):
         if result.gtin is not None and not elements:
             values['gtin'] = result.gtin.as_gtin_14()
         else:
-            _raise_check_digit(result.gtin_error, shown)
+            _raise_check_digit(payload, result.gtin_error, shown)
             raise UDIError(gettext('qms_trace.msg_udi_no_gtin', code=shown))
     values['hri'] = ''.join(e.as_hri() for e in elements) or (
         '(01)' + values['gtin'])
@@ -163,7 +176,6 @@ SCAN_SHIPMENTS = {'stock.shipment.in', 'stock.shipment.out'}
 
 
 class Scan(WizardMixin, Wizard):
-    "Scan UDI"
     __name__ = 'qms.udi.scan'
 
     start = StateView('qms.udi.scan.start',
@@ -278,8 +290,8 @@ class Scan(WizardMixin, Wizard):
 
 
 class ScanStart(ModelView):
-    "Scan UDI"
     __name__ = 'qms.udi.scan.start'
+    __string__ = "Scan UDI"
 
     shipment = fields.Reference(
         "Shipment", [

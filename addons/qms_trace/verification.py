@@ -7,8 +7,8 @@ from trytond.modules.qms_sales.model import ModelMixin
 
 
 class DeliveryVerification(ModelMixin, ModelSQL, ModelView):
-    "Delivery Verification"
     __name__ = 'qms.delivery.verification'
+    __string__ = "Delivery Verification"
 
     company = fields.Many2One('company.company', "Company", required=True)
     shipment = fields.Many2One(

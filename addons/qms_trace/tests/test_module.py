@@ -17,7 +17,6 @@ from trytond.modules.qms_trace.exceptions import (
 from trytond.modules.qms_trace.export import (
     PURCHASE_COLUMNS, SALES_COLUMNS)
 from trytond.modules.qms_sales.stock import GATED_CONTEXT
-from trytond.modules.qms_trace.record import retain_until
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import (
@@ -205,8 +204,11 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertEqual(record.customer_name, "Customer A")
             self.assertEqual(record.product_name, "Stent")
 
+    @with_transaction()
     def test_retain_until(self):
         "Test retention: expiry + 2 years, 5 years, for ever for implants"
+        Configuration = Pool().get('qms.configuration')
+        retain_until = Configuration(1).retain_until
         date = dt.date(2024, 2, 29)
         self.assertEqual(
             retain_until(date, dt.date(2026, 3, 1), False),
@@ -214,6 +216,17 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
         self.assertEqual(
             retain_until(date, None, False), dt.date(2029, 2, 28))
         self.assertIsNone(retain_until(date, dt.date(2026, 3, 1), True))
+
+        configuration = Configuration(1)
+        configuration.record_retention_expiry_years = 3
+        configuration.record_retention_years = 10
+        configuration.save()
+        retain_until = Configuration(1).retain_until
+        self.assertEqual(
+            retain_until(date, dt.date(2026, 3, 1), False),
+            dt.date(2029, 3, 1))
+        self.assertEqual(
+            retain_until(date, None, False), dt.date(2034, 2, 28))
 
     @with_transaction()
     def test_purchase_record(self):
@@ -661,54 +674,62 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
             self.assertIn("Customer C", text)
             self.assertIn("Supplier", text)
 
-    @with_transaction()
-    def test_delivery_note(self):
-        "Test the delivery note prints every GSP field as PDF"
+    def _delivery_note_shipment(self, company, history):
+        """Return shipment A made ready for its delivery note (supplier
+        licence, carrier, shipper and checker) and its date"""
         pool = Pool()
         Party = pool.get('party.party')
         Employee = pool.get('company.employee')
         Template = pool.get('product.template')
         ShipmentOut = pool.get('stock.shipment.out')
+        product = history['product']
+        Template.write([product.template], {
+                'transport_conditions': "Insulated box",
+                })
+        Party.write([company.party], {
+                'addresses': [(
+                        'write', [a.id for a in company.party.addresses], {
+                            'street': "9 Warehouse Road",
+                            'city': "Shanghai",
+                            })],
+                'qualifications': [('create', [{
+                                'kind': 'operating',
+                                'number': "SUPPLIER-LIC-1",
+                                'device_classes': ['1', '2', '3'],
+                                'verified_by': Transaction().user,
+                                'verified_date': today(),
+                                }])],
+                })
+        shipper, checker = Employee.create([{
+                    'company': company.id,
+                    'party': create_party("Shipper Wang").id,
+                    }, {
+                    'company': company.id,
+                    'party': create_party("Checker Li").id,
+                    }])
+        shipment = history['shipments']['A']
+        ship_date = today() - dt.timedelta(days=8)
+        ShipmentOut.write([shipment], {
+                'number': "CS-TEST-1",
+                'effective_date': ship_date,
+                'transport_carrier': "SF Express",
+                'shipped_by': shipper.id,
+                'packed_by': checker.id,
+                })
+        return shipment, ship_date
+
+    @with_transaction()
+    def test_delivery_note(self):
+        "Test the delivery note prints every GSP field as PDF"
+        pool = Pool()
         DeliveryNote = pool.get(
             'stock.shipment.out.qms_delivery_note', type='report')
         company = create_company()
         with set_company(company):
             history = create_history(company)
             product = history['product']
-            Template.write([product.template], {
-                    'transport_conditions': "Insulated box",
-                    })
-            Party.write([company.party], {
-                    'addresses': [(
-                            'write', [a.id for a in company.party.addresses], {
-                                'street': "9 Warehouse Road",
-                                'city': "Shanghai",
-                                })],
-                    'qualifications': [('create', [{
-                                    'kind': 'operating',
-                                    'number': "SUPPLIER-LIC-1",
-                                    'device_classes': ['1', '2', '3'],
-                                    'verified_by': Transaction().user,
-                                    'verified_date': today(),
-                                    }])],
-                    })
-            shipper, checker = Employee.create([{
-                        'company': company.id,
-                        'party': create_party("Shipper Wang").id,
-                        }, {
-                        'company': company.id,
-                        'party': create_party("Checker Li").id,
-                        }])
-            shipment = history['shipments']['A']
-            ship_date = today() - dt.timedelta(days=8)
-            ShipmentOut.write([shipment], {
-                    'number': "CS-TEST-1",
-                    'effective_date': ship_date,
-                    'transport_carrier': "SF Express",
-                    'shipped_by': shipper.id,
-                    'packed_by': checker.id,
-                    })
-
+            shipment, ship_date = self._delivery_note_shipment(
+                company, history)
             oext, content, _, name = DeliveryNote.execute(
                 [shipment.id], {})
 
@@ -853,6 +874,34 @@ class QmsTraceRouteTestCase(RouteTestCase):
         self.assertEqual(result['error'][0], 'UserError', msg=method)
         return result['error'][1][0]
 
+    @staticmethod
+    def _recall_calls_refused(recall_id, ids, row_ids, customer):
+        "Return the RPC calls that change what a recall line records"
+        line = 'model.qms.recall.line'
+        lot_row = 'model.qms.recall.line.lot'
+        return [
+            (f'{line}.write', [ids[:1], {'phone': '+86 571 0000'}]),
+            (f'{line}.delete', [ids[:1]]),
+            (f'{line}.write', [ids[:1], {'delivered_quantity': 0}]),
+            (f'{line}.write', [ids[:1], {'deadline': '2099-01-01'}]),
+            (f'{line}.write', [ids[:1], {'notified': False}]),
+            (f'{line}.write', [ids[1:], {'notified': True}]),
+            (f'{line}.create', [[{'recall': recall_id,
+                            'customer': customer}]]),
+            (f'{line}.copy', [ids[:1], {}]),
+            (f'{lot_row}.delete', [row_ids[:1]]),
+            (f'{lot_row}.write', [row_ids[:1], {'returned_quantity': 0}]),
+            (f'{lot_row}.write', [
+                    row_ids[:1], {'delivered_quantity': 0}]),
+            (f'{line}.write', [ids[:1], {
+                        'lots': [('delete', row_ids[:1])]}]),
+            ('model.qms.recall.write', [[recall_id], {
+                        'lines': [('write', ids[:1], {
+                                    'delivered_quantity': 0})]}]),
+            ('model.qms.recall.write', [[recall_id], {
+                        'lines': [('delete', ids[:1])]}]),
+            ]
+
     def test_recall_lines_refused_over_rpc(self):
         "Test admin cannot delete or rewrite recall lines over RPC"
         client = self.client()
@@ -875,28 +924,8 @@ class QmsTraceRouteTestCase(RouteTestCase):
         self.assertNotIn('error', self.rpc(client, f'{lot_row}.write',
                 row_ids[:1], {'returned_quantity': 1}, {}))
 
-        for method, params in [
-                (f'{line}.write', [ids[:1], {'phone': '+86 571 0000'}]),
-                (f'{line}.delete', [ids[:1]]),
-                (f'{line}.write', [ids[:1], {'delivered_quantity': 0}]),
-                (f'{line}.write', [ids[:1], {'deadline': '2099-01-01'}]),
-                (f'{line}.write', [ids[:1], {'notified': False}]),
-                (f'{line}.write', [ids[1:], {'notified': True}]),
-                (f'{line}.create', [[{'recall': recall_id,
-                                'customer': before[0]['customer']}]]),
-                (f'{line}.copy', [ids[:1], {}]),
-                (f'{lot_row}.delete', [row_ids[:1]]),
-                (f'{lot_row}.write', [row_ids[:1], {'returned_quantity': 0}]),
-                (f'{lot_row}.write', [
-                        row_ids[:1], {'delivered_quantity': 0}]),
-                (f'{line}.write', [ids[:1], {
-                            'lots': [('delete', row_ids[:1])]}]),
-                ('model.qms.recall.write', [[recall_id], {
-                            'lines': [('write', ids[:1], {
-                                        'delivered_quantity': 0})]}]),
-                ('model.qms.recall.write', [[recall_id], {
-                            'lines': [('delete', ids[:1])]}]),
-                ]:
+        for method, params in self._recall_calls_refused(
+                recall_id, ids, row_ids, before[0]['customer']):
             with self.subTest(method=method, params=params):
                 self.assertRefused(client, method, *params)
 

@@ -293,20 +293,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             history = create_history(company)
             lot = history['lot']
             customers = history['customers']
-            loc = locations()
-            lot2 = create_lot(history['product'], number='L2')
-            move(company, history['product'], lot2, loc['supplier'],
-                loc['storage'], 5, shipment=history['receipt'])
-            move(company, history['product'], lot2, loc['storage'],
-                loc['customer'], 1,
-                shipment=shipment_out(company, customers['A']))
-            recall, = Recall.create([{
-                        'reference': 'R-1',
-                        'level': '1',
-                        'reason': "Seal defect",
-                        'lots': [('add', [lot.id, lot2.id])],
-                        'notice': "Manufacturer notice",
-                        }])
+            recall, lot2 = self._create_recall_level1(company, history)
 
             mechanism, = customers['A'].contact_mechanisms
             mechanism.name = "Ms Li"
@@ -316,37 +303,9 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             self.assertEqual(recall.state, 'open')
             self.assertTrue(lot.is_sales_stopped())
             self.assertTrue(lot2.is_sales_stopped())
-            stop, = recall.stops
-            self.assertEqual(stop.state, 'active')
-            self.assertFalse(stop.reason)
-            load_translations('zh_CN', 'qms_trace')
-            for language, text in [
-                    ('en', "Recall R-1: Seal defect"),
-                    ('zh_CN', "召回 R-1：Seal defect"),
-                    ]:
-                with Transaction().set_context(language=language):
-                    self.assertEqual(Stop(stop.id).description, text)
-            # one line per customer, B returned everything
-            self.assertEqual(
-                [(l.customer, l.delivered_quantity) for l in recall.lines],
-                [(customers['A'], 4), (customers['C'], 4)])
-            line_a, line_c = recall.lines
-            # the person to call, not the company again
-            self.assertEqual(line_a.contact, "Ms Li")
-            self.assertFalse(line_c.contact)
-            self.assertEqual(
-                [(r.lot, r.delivered_quantity) for r in line_a.lots],
-                [(lot, 3), (lot2, 1)])
-            self.assertEqual(
-                [(r.lot, r.delivered_quantity) for r in line_c.lots],
-                [(lot, 4)])
-            for line in recall.lines:
-                self.assertEqual(
-                    line.deadline, today() + dt.timedelta(days=1))
-                self.assertIn(line.customer.name, line.address)
-                self.assertEqual(line.phone, '+8657188880000')
-                self.assertTrue(line.shipments)
-            self.assertEqual(recall.notified_rate, 0)
+            stop = self._check_recall_stop(recall)
+            line_a, line_c = self._check_recall_lines(
+                recall, lot, lot2, customers)
 
             Line.notify([line_a])
             Line.acknowledge([line_a])
@@ -366,39 +325,10 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                 self.assertEqual(
                     Line.search([('overdue', '=', False)]), [line_a])
 
-            # the record can only grow
-            for records, values in [
-                    ([line_a.lots[0]], {'returned_quantity': 4}),
-                    ([line_a.lots[0]], {'returned_quantity': 2}),
-                    ([line_a.lots[0]], {'delivered_quantity': 9}),
-                    ([line_a], {'notified': False}),
-                    ([line_a], {'deadline': today() + dt.timedelta(days=9)}),
-                    ([line_a], {'delivered_quantity': 9}),
-                    ]:
-                Model = LineLot if records[0] in line_a.lots else Line
-                with self.subTest(values=values), \
-                        self.assertRaises(RecallError):
-                    Model.write(records, values)
-            with self.assertRaises(RecallError):
-                Line.delete([line_c])
-            with self.assertRaises(RecallError):
-                LineLot.delete(list(line_c.lots))
-            with self.assertRaises(RecallError):
-                Line.create([{'recall': recall.id,
-                            'customer': customers['B'].id}])
-            with self.assertRaises(RecallError):
-                Line.copy([line_c])
+            self._check_recall_lines_kept(
+                recall, line_a, line_c, customers)
 
-            content = Line.export_xlsx(recall.lines)
-            self.assertEqual(content[:2], b'PK')
-            Export = pool.get('qms.recall.export', type='wizard')
-            with Transaction().set_context(
-                    active_model='qms.recall', active_id=recall.id,
-                    active_ids=[recall.id]):
-                session_id, _, _ = Export.create()
-                result = Export(session_id).default_result(None)
-            self.assertEqual(result['filename'], 'recall-R-1.xlsx')
-            self.assertEqual(result['file'][:2], b'PK')
+            self._check_recall_export(recall)
 
             Recall.cancel([recall])
             self.assertFalse(lot.is_sales_stopped())
@@ -409,6 +339,111 @@ class QmsTraceQualityTestCase(unittest.TestCase):
                     "召回 R-1 已取消。")
             with self.assertRaises(RecallError):
                 Line.write([line_c], {'phone': '110'})
+
+    def _create_recall_level1(self, company, history):
+        "Return a draft level 1 recall of the lot and a second lot L2"
+        Recall = Pool().get('qms.recall')
+        lot = history['lot']
+        customers = history['customers']
+        loc = locations()
+        lot2 = create_lot(history['product'], number='L2')
+        move(company, history['product'], lot2, loc['supplier'],
+            loc['storage'], 5, shipment=history['receipt'])
+        move(company, history['product'], lot2, loc['storage'],
+            loc['customer'], 1,
+            shipment=shipment_out(company, customers['A']))
+        recall, = Recall.create([{
+                    'reference': 'R-1',
+                    'level': '1',
+                    'reason': "Seal defect",
+                    'lots': [('add', [lot.id, lot2.id])],
+                    'notice': "Manufacturer notice",
+                    }])
+        return recall, lot2
+
+    def _check_recall_stop(self, recall):
+        "Check the recall stopped its lots with its reason and return the stop"
+        Stop = Pool().get('qms.sales.stop')
+        stop, = recall.stops
+        self.assertEqual(stop.state, 'active')
+        self.assertFalse(stop.reason)
+        load_translations('zh_CN', 'qms_trace')
+        for language, text in [
+                ('en', "Recall R-1: Seal defect"),
+                ('zh_CN', "召回 R-1：Seal defect"),
+                ]:
+            with Transaction().set_context(language=language):
+                self.assertEqual(Stop(stop.id).description, text)
+        return stop
+
+    def _check_recall_lines(self, recall, lot, lot2, customers):
+        "Check the lines the recall opened with and return them"
+        # one line per customer, B returned everything
+        self.assertEqual(
+            [(l.customer, l.delivered_quantity) for l in recall.lines],
+            [(customers['A'], 4), (customers['C'], 4)])
+        line_a, line_c = recall.lines
+        # the person to call, not the company again
+        self.assertEqual(line_a.contact, "Ms Li")
+        self.assertFalse(line_c.contact)
+        self.assertEqual(
+            [(r.lot, r.delivered_quantity) for r in line_a.lots],
+            [(lot, 3), (lot2, 1)])
+        self.assertEqual(
+            [(r.lot, r.delivered_quantity) for r in line_c.lots],
+            [(lot, 4)])
+        for line in recall.lines:
+            self.assertEqual(
+                line.deadline, today() + dt.timedelta(days=1))
+            self.assertIn(line.customer.name, line.address)
+            self.assertEqual(line.phone, '+8657188880000')
+            self.assertTrue(line.shipments)
+        self.assertEqual(recall.notified_rate, 0)
+        return line_a, line_c
+
+    def _check_recall_lines_kept(self, recall, line_a, line_c, customers):
+        "Check the lines are records: they grow only and stay"
+        pool = Pool()
+        Line = pool.get('qms.recall.line')
+        LineLot = pool.get('qms.recall.line.lot')
+        from trytond.modules.qms_trace.exceptions import RecallError
+        # the record can only grow
+        for records, values in [
+                ([line_a.lots[0]], {'returned_quantity': 4}),
+                ([line_a.lots[0]], {'returned_quantity': 2}),
+                ([line_a.lots[0]], {'delivered_quantity': 9}),
+                ([line_a], {'notified': False}),
+                ([line_a], {'deadline': today() + dt.timedelta(days=9)}),
+                ([line_a], {'delivered_quantity': 9}),
+                ]:
+            Model = LineLot if records[0] in line_a.lots else Line
+            with self.subTest(values=values), \
+                    self.assertRaises(RecallError):
+                Model.write(records, values)
+        with self.assertRaises(RecallError):
+            Line.delete([line_c])
+        with self.assertRaises(RecallError):
+            LineLot.delete(list(line_c.lots))
+        with self.assertRaises(RecallError):
+            Line.create([{'recall': recall.id,
+                        'customer': customers['B'].id}])
+        with self.assertRaises(RecallError):
+            Line.copy([line_c])
+
+    def _check_recall_export(self, recall):
+        "Check the export of the recall lines"
+        pool = Pool()
+        Line = pool.get('qms.recall.line')
+        content = Line.export_xlsx(recall.lines)
+        self.assertEqual(content[:2], b'PK')
+        Export = pool.get('qms.recall.export', type='wizard')
+        with Transaction().set_context(
+                active_model='qms.recall', active_id=recall.id,
+                active_ids=[recall.id]):
+            session_id, _, _ = Export.create()
+            result = Export(session_id).default_result(None)
+        self.assertEqual(result['filename'], 'recall-R-1.xlsx')
+        self.assertEqual(result['file'][:2], b'PK')
 
     def _open_recall(self, company, reference='R-1'):
         pool = Pool()
