@@ -4,10 +4,10 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.model.exceptions import ValidationError
+from trytond.modules.qms_sales.model import ModelMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, Id
 from trytond.tools import timezone as tz
-from trytond.modules.qms_sales.model import ModelMixin
 
 WEEKDAYS = [
     ('0', "Monday"),

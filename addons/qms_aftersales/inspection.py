@@ -2,8 +2,13 @@
 "Service inspections (暗查/互查) and customer satisfaction surveys"
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Workflow, fields,
-    sequence_ordered)
+    DeactivableMixin,
+    ModelSQL,
+    ModelView,
+    Workflow,
+    fields,
+    sequence_ordered,
+)
 from trytond.model.exceptions import AccessError
 from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.pool import Pool

@@ -5,8 +5,7 @@ from sql.conditionals import Case, NullIf
 
 from trytond import backend
 from trytond.i18n import gettext
-from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, fields)
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 from trytond.modules.qms_sales.model import ModelMixin, WorkflowGuardMixin
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -137,7 +136,7 @@ class Party(WorkflowGuardMixin, metaclass=PoolMeta):
         super().write(*args)
         actions = iter(args)
         to_activate = []
-        for parties, values in zip(actions, actions):
+        for parties, values in zip(actions, actions, strict=False):
             if values.get('service_provider'):
                 to_activate.extend(
                     p for p in parties if not p.provider_status)

@@ -9,9 +9,9 @@ from sql.conditionals import Case
 from sql.functions import DateTrunc, Extract
 
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.qms_sales.model import ModelMixin
 from trytond.pool import Pool
 from trytond.report import Report
-from trytond.modules.qms_sales.model import ModelMixin
 
 from .provider import on_time_response, satisfaction_value
 from .ticket import COMPLAINT_TYPES

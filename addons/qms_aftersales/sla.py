@@ -3,7 +3,12 @@ import datetime as dt
 
 from trytond.i18n import gettext
 from trytond.model import (
-    MatchMixin, ModelSQL, ModelView, fields, sequence_ordered)
+    MatchMixin,
+    ModelSQL,
+    ModelView,
+    fields,
+    sequence_ordered,
+)
 from trytond.model.exceptions import AccessError
 from trytond.modules.qms_sales.model import ModelMixin
 from trytond.pool import Pool, PoolMeta

@@ -9,8 +9,7 @@ from trytond.modules.qms_trace import udi
 from trytond.modules.qms_trace.exceptions import UDIError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
-from trytond.transaction import (
-    Transaction, check_access, without_check_access)
+from trytond.transaction import Transaction, check_access, without_check_access
 
 from .exceptions import TicketError
 
@@ -565,7 +564,7 @@ class Ticket(
         super().write(*args)
         actions = iter(args)
         to_update, to_store, to_check = [], [], []
-        for tickets, values in zip(actions, actions):
+        for tickets, values in zip(actions, actions, strict=False):
             if values.keys() & {
                     'type', 'severity', 'date', 'adverse_seriousness'}:
                 to_update.extend(tickets)

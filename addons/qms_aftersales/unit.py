@@ -1,11 +1,10 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.i18n import gettext
-from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, fields, tree)
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields, tree
+from trytond.modules.qms_sales.model import ModelMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
-from trytond.modules.qms_sales.model import ModelMixin
 
 from .exceptions import ServiceUnitError
 

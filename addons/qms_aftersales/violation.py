@@ -12,7 +12,10 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.modules.qms_sales.model import (
-    ModelMixin, WizardMixin, WorkflowGuardMixin)
+    ModelMixin,
+    WizardMixin,
+    WorkflowGuardMixin,
+)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice

@@ -1,7 +1,13 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.i18n import gettext
 from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Unique, fields, tree)
+    DeactivableMixin,
+    ModelSQL,
+    ModelView,
+    Unique,
+    fields,
+    tree,
+)
 
 from .exceptions import CategoryCodeError
 from .model import ModelMixin

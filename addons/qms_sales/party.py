@@ -12,7 +12,11 @@ from .checker import CHECK_RESULTS, CLASS_KINDS
 from .exceptions import QualificationNumberError
 from .model import ModelMixin, RevisionMixin, WorkflowGuardMixin
 from .registration import (
-    DEVICE_CLASSES, VALIDITY_STATES, validity_domain, validity_state)
+    DEVICE_CLASSES,
+    VALIDITY_STATES,
+    validity_domain,
+    validity_state,
+)
 
 BUYER_TYPES = [
     (None, ""),

@@ -1,8 +1,7 @@
 # This file is part of the QMS modules for Tryton.
 from collections import defaultdict
 
-from trytond.model import (
-    DeactivableMixin, ModelSQL, ModelView, Unique, fields)
+from trytond.model import DeactivableMixin, ModelSQL, ModelView, Unique, fields
 from trytond.pyson import Eval
 
 from .model import ModelMixin

@@ -10,8 +10,12 @@ from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .exceptions import (
-    LegacyRegistrationNumberWarning, RegistrationDeleteError,
-    RegistrationNumberError, RegistrationPeriodError, RegistrationRenewError)
+    LegacyRegistrationNumberWarning,
+    RegistrationDeleteError,
+    RegistrationNumberError,
+    RegistrationPeriodError,
+    RegistrationRenewError,
+)
 from .model import ModelMixin, RevisionMixin, WizardMixin
 
 DEVICE_CLASSES = [
@@ -408,7 +412,7 @@ class RegistrationPeriod(ModelMixin, ModelSQL, ModelView):
         registrations = {p.registration for p in periods}
         for registration in registrations:
             others = sorted(registration.periods, key=lambda p: p.start_date)
-            for before, after in zip(others, others[1:]):
+            for before, after in zip(others, others[1:], strict=False):
                 if before.end_date is None or (
                         after.start_date <= before.end_date):
                     raise RegistrationPeriodError(gettext(

@@ -46,12 +46,11 @@ class DeliveryNote(PDFReportMixin, CompanyReport):
     def licenses(cls, party, shipment):
         """Return the numbers of the valid licences of party for the device
         classes of the shipment"""
-        Move = Pool().get('stock.move')
         date = cls.ship_date(shipment)
         classes = sorted(
             {m.product.template.device_class for m in cls.moves(shipment)},
             key=lambda c: c or '', reverse=True) or [None]
-        numbers = [Move._party_license(party, c, date) for c in classes]
+        numbers = [party.qualification_number(c, date) for c in classes]
         return ', '.join(dict.fromkeys(n for n in numbers if n))
 
     @classmethod

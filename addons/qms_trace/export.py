@@ -11,9 +11,9 @@ from sql import Literal
 
 from trytond.model import ModelView, fields
 from trytond.model.modelsql import convert_from
+from trytond.modules.qms_sales.model import WizardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
-from trytond.modules.qms_sales.model import WizardMixin
 from trytond.transaction import Transaction, check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 

@@ -1,9 +1,9 @@
 # This file is part of the QMS modules for Tryton.
 from trytond.model import ModelSQL, ModelView, fields
+from trytond.modules.qms_sales.model import ModelMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval, In
 from trytond.transaction import Transaction
-from trytond.modules.qms_sales.model import ModelMixin
 
 
 class CustomerProperty(ModelMixin, ModelSQL, ModelView):

@@ -4,12 +4,20 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.modules.qms_sales.model import (
-    ModelMixin, WizardMixin, WorkflowGuardMixin)
+    ModelMixin,
+    WizardMixin,
+    WorkflowGuardMixin,
+)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, PYSONEncoder
 from trytond.transaction import Transaction
 from trytond.wizard import (
-    Button, StateAction, StateTransition, StateView, Wizard)
+    Button,
+    StateAction,
+    StateTransition,
+    StateView,
+    Wizard,
+)
 
 from .exceptions import RecallError, RecallRecordError
 from .export import to_bytes

@@ -11,16 +11,7 @@ from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import without_check_access
 
-from .exceptions import (
-    LotNumberError, RecordAccessError, RecordMissingError)
-
-
-LICENSE_KINDS = {
-    '1': ['business', 'filing', 'operating', 'medical', 'production'],
-    '2': ['filing', 'operating', 'medical', 'production'],
-    '3': ['operating', 'medical', 'production'],
-    None: ['operating', 'filing', 'business', 'medical', 'production'],
-    }
+from .exceptions import LotNumberError, RecordAccessError, RecordMissingError
 
 
 class RecordMixin(ModelMixin, ModelSQL, ModelView):
@@ -289,17 +280,6 @@ class Move(metaclass=PoolMeta):
                     party=party.rec_name))
         return (address.full_address if address else None, contact, phone)
 
-    @classmethod
-    def _party_license(cls, party, device_class, date):
-        "Return the number of the valid licence of party for device_class"
-        kinds = LICENSE_KINDS.get(device_class, LICENSE_KINDS[None])
-        qualifications = [q for q in party.qualifications
-            if q.kind in kinds and not q.revoked
-            and (not q.expiration_date or q.expiration_date >= date)]
-        qualifications.sort(key=lambda q: kinds.index(q.kind))
-        if qualifications:
-            return qualifications[0].number
-
     def _sales_record_values(self, errors):
         pool = Pool()
         SaleLine = pool.get('sale.line')
@@ -321,9 +301,8 @@ class Move(metaclass=PoolMeta):
         address, contact, phone = self._party_contact(
             customer, address, errors, shipment.rec_name
             if shipment else self.rec_name)
-        license = self._party_license(
-            customer, self.product.template.device_class,
-            self.effective_date)
+        license = customer.qualification_number(
+            self.product.template.device_class, self.effective_date)
         if not license and delivered:
             errors.append(gettext('qms_trace.msg_record_no_license',
                     party=customer.rec_name))
@@ -377,9 +356,8 @@ class Move(metaclass=PoolMeta):
                 'supplier_address': address,
                 'supplier_contact': contact,
                 'supplier_phone': phone,
-                'supplier_license': self._party_license(
-                    supplier, self.product.template.device_class,
-                    self.effective_date),
+                'supplier_license': supplier.qualification_number(
+                    self.product.template.device_class, self.effective_date),
                 'purchase_reference': purchase.number if purchase else None,
                 'inspection_result': result,
                 'inspector': inspector,

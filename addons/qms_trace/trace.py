@@ -4,13 +4,18 @@ from sql.aggregate import Count, Max, Min, Sum
 from sql.conditionals import Case, Coalesce
 
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.qms_sales.model import ModelMixin, WizardMixin
 from trytond.pool import Pool
 from trytond.pyson import PYSONEncoder
 from trytond.tools import reduce_ids
 from trytond.transaction import Transaction, check_access
 from trytond.wizard import (
-    Button, StateAction, StateTransition, StateView, Wizard)
-from trytond.modules.qms_sales.model import ModelMixin, WizardMixin
+    Button,
+    StateAction,
+    StateTransition,
+    StateView,
+    Wizard,
+)
 
 LINK_KINDS = [
     ('kit', "Kit"),
@@ -42,7 +47,7 @@ def _instance(reference):
 def _browse(Model, ids):
     "Return (id, record) pairs read in one batch"
     ids = list({i for i in ids if i is not None})
-    return zip(ids, Model.browse(ids))
+    return zip(ids, Model.browse(ids), strict=False)
 
 
 class LotLink(ModelMixin, ModelSQL, ModelView):
@@ -152,7 +157,7 @@ class Trace(ModelView):
         cursor = Transaction().connection.cursor()
         cursor.execute(*query)
         names = [d[0] for d in cursor.description]
-        return [dict(zip(names, r)) for r in cursor]
+        return [dict(zip(names, r, strict=False)) for r in cursor]
 
     @classmethod
     def downstream(cls, lots, with_returned=False):

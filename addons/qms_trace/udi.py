@@ -14,10 +14,10 @@ from biip.gs1_element_strings import GS1ElementString
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
+from trytond.modules.qms_sales.model import WizardMixin
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
-from trytond.modules.qms_sales.model import WizardMixin
 
 from .exceptions import ScanError, UDIError
 
@@ -47,7 +47,8 @@ def parse(value):
         if len(payload) < 2:
             # biip fails with an IndexError on a symbology identifier cut
             # short
-            raise UDIError(gettext('qms_trace.msg_udi_unreadable', code=shown))
+            raise UDIError(gettext(
+                'qms_trace.msg_udi_unreadable', code=shown)) from None
         payload = payload[3:]
     bad = [c for c in payload if not c.isprintable() and c != GS]
     if bad:
@@ -62,7 +63,8 @@ def parse(value):
             elements = _message_elements(result, payload, shown)
     except (biip.ParseError, ValueError):
         # ValueError: urllib's, on a link that is no URL
-        raise UDIError(gettext('qms_trace.msg_udi_unreadable', code=shown))
+        raise UDIError(gettext(
+                'qms_trace.msg_udi_unreadable', code=shown)) from None
     return _build(result, elements, raw, payload, shown)
 
 
@@ -88,7 +90,7 @@ def _decode(value):
         try:
             return bytes(value).decode('utf-8')
         except UnicodeDecodeError:
-            raise UDIError(gettext('qms_trace.msg_udi_encoding'))
+            raise UDIError(gettext('qms_trace.msg_udi_encoding')) from None
     if not isinstance(value, str):
         raise UDIError(gettext('qms_trace.msg_udi_empty'))
     return value
@@ -134,12 +136,12 @@ def _raise_element_error(payload, shown):
             GS1ApplicationIdentifier.extract(rest)
         except biip.ParseError:
             raise UDIError(gettext('qms_trace.msg_udi_unknown_ai',
-                    code=shown, rest=_show(rest[:20])))
+                    code=shown, rest=_show(rest[:20]))) from None
         try:
             GS1ElementString.extract(rest)
         except biip.ParseError as exception:
             raise UDIError(gettext('qms_trace.msg_udi_invalid_element',
-                    code=shown, error=str(exception)))
+                    code=shown, error=str(exception))) from exception
     if previous is None:
         raise UDIError(gettext('qms_trace.msg_udi_not_gs1', code=shown))
 

@@ -2,14 +2,23 @@
 import datetime as dt
 from decimal import Decimal
 
-from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, set_company)
-from trytond.modules.qms_aftersales.exceptions import (
-    FundClaimError, ServiceUnitError, TicketError)
-from trytond.model.exceptions import (
-    AccessError, RequiredValidationError, ValidationError)
-from trytond.modules.qms_trace.tests.tools import create_party, create_product
 from trytond.model import fields
+from trytond.model.exceptions import (
+    AccessError,
+    RequiredValidationError,
+    ValidationError,
+)
+from trytond.modules.company.tests import (
+    CompanyTestMixin,
+    create_company,
+    set_company,
+)
+from trytond.modules.qms_aftersales.exceptions import (
+    FundClaimError,
+    ServiceUnitError,
+    TicketError,
+)
+from trytond.modules.qms_trace.tests.tools import create_party, create_product
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction

@@ -8,17 +8,29 @@ from zipfile import ZipFile
 from trytond import backend
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import create_company, set_company
-from trytond.modules.qms_sales.tests.tools import load_translations
 from trytond.modules.qms_aftersales.exceptions import (
-    DispatchError, InspectionError, NonconformityError)
+    DispatchError,
+    InspectionError,
+    NonconformityError,
+)
+from trytond.modules.qms_sales.tests.tools import load_translations
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    DB_NAME, RouteTestCase, _DBTestCase, with_transaction)
+    DB_NAME,
+    RouteTestCase,
+    _DBTestCase,
+    with_transaction,
+)
 from trytond.transaction import Transaction
 
 from .tools import (
-    count_queries, create_providers, create_results, create_ticket,
-    create_units, create_violations)
+    count_queries,
+    create_providers,
+    create_results,
+    create_ticket,
+    create_units,
+    create_violations,
+)
 
 LEVELS = ['warning', 'rectification', 'stop_dispatch', 'removal']
 STATUSES = ['warned', 'rectification', 'suspended', 'removed']
@@ -39,7 +51,8 @@ class ProviderTestCase(_DBTestCase):
             provider, = create_providers(["Fix-It"])
             self.assertEqual(provider.provider_status, 'active')
             day = dt.date(2026, 3, 2)
-            for i, (level, status) in enumerate(zip(LEVELS, STATUSES)):
+            for i, (level, status) in enumerate(
+                    zip(LEVELS, STATUSES, strict=True)):
                 create_violations(provider, [day + dt.timedelta(days=i)])
                 sanctions = Sanction.search(
                     [('provider', '=', provider.id)], order=[('id', 'ASC')])

@@ -1,27 +1,11 @@
 # This file is part of the QMS modules for Tryton.
 "Helpers for the tests and the benchmark of the provider reports"
 import datetime as dt
-from contextlib import contextmanager
-from unittest.mock import patch
 
+from trytond.modules.qms_sales.tests.tools import count_queries
 from trytond.pool import Pool
-from trytond.transaction import Transaction
 
-
-@contextmanager
-def count_queries():
-    "Count the SQL queries executed inside the block in counter[0]"
-    cursor_class = type(Transaction().connection.cursor())
-    execute = cursor_class.execute
-    counter = [0, []]
-
-    def counting(self, *args, **kwargs):
-        counter[0] += 1
-        counter[1].append(args[0] if args else kwargs)
-        return execute(self, *args, **kwargs)
-
-    with patch.object(cursor_class, 'execute', counting):
-        yield counter
+__all__ = ['count_queries']
 
 
 def create_units(name='Store'):

@@ -4,11 +4,18 @@ import datetime as dt
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, set_company)
+    CompanyTestMixin,
+    create_company,
+    set_company,
+)
 from trytond.modules.qms_sales.exceptions import (
-    CategoryCodeError, LegacyRegistrationNumberWarning,
-    QualificationNumberError, RegistrationNumberError,
-    RegistrationPeriodError, RegistrationRenewError)
+    CategoryCodeError,
+    LegacyRegistrationNumberWarning,
+    QualificationNumberError,
+    RegistrationNumberError,
+    RegistrationPeriodError,
+    RegistrationRenewError,
+)
 from trytond.modules.qms_sales.registration import validity_state
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
@@ -569,7 +576,7 @@ class QmsSalesTestCase(CompanyTestMixin, ModuleTestCase):
             for r in registration.revisions]
         self.assertEqual([r.name for r in registration.revisions],
             ["Syringe 10 ml", "Syringe"])
-        for newer, older in zip(rows, rows[1:]):
+        for newer, older in zip(rows, rows[1:], strict=False):
             self.assertNotEqual(newer, older)
 
     @with_transaction()

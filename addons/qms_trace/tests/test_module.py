@@ -1,32 +1,46 @@
 # This file is part of the QMS modules for Tryton.
 import base64
 import datetime as dt
-from contextlib import ExitStack
 import io
 import os
 import tempfile
 import zipfile
+from contextlib import ExitStack
 from decimal import Decimal
 from unittest.mock import patch
 
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests import (
-    CompanyTestMixin, create_company, set_company)
-from trytond.modules.qms_trace.exceptions import (
-    RecordAccessError, RecordMissingError)
-from trytond.modules.qms_trace.export import (
-    PURCHASE_COLUMNS, SALES_COLUMNS)
+    CompanyTestMixin,
+    create_company,
+    set_company,
+)
 from trytond.modules.qms_sales.stock import GATED_CONTEXT
+from trytond.modules.qms_trace.exceptions import (
+    RecordAccessError,
+    RecordMissingError,
+)
+from trytond.modules.qms_trace.export import PURCHASE_COLUMNS, SALES_COLUMNS
 from trytond.pool import Pool
 from trytond.pyson import PYSONDecoder
 from trytond.tests.test_tryton import (
-    ModuleTestCase, RouteTestCase, with_transaction)
-from trytond.transaction import (
-    Transaction, check_access, without_check_access)
+    ModuleTestCase,
+    RouteTestCase,
+    with_transaction,
+)
+from trytond.transaction import Transaction, check_access, without_check_access
 
 from .tools import (
-    create_history, create_lot, create_party, create_product,
-    locations, move, pdf_text, shipment_out, today)
+    create_history,
+    create_lot,
+    create_party,
+    create_product,
+    locations,
+    move,
+    pdf_text,
+    shipment_out,
+    today,
+)
 
 
 class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
@@ -377,8 +391,8 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
                 header, Result.header(SalesRecord, SALES_COLUMNS))
             records = SalesRecord.search([], order=[('id', 'ASC')])
             self.assertEqual(len(cells), len(records))
-            for record, row in zip(records, cells):
-                for name, cell in zip(SALES_COLUMNS, row):
+            for record, row in zip(records, cells, strict=False):
+                for name, cell in zip(SALES_COLUMNS, row, strict=False):
                     value = getattr(record, name)
                     if isinstance(value, dt.date):
                         self.assertIsInstance(cell, dt.datetime, msg=name)
@@ -565,7 +579,8 @@ class QmsTraceTestCase(CompanyTestMixin, ModuleTestCase):
         Registration = pool.get('product.registration')
         Template = pool.get('product.template')
         from trytond.modules.qms_sales.exceptions import (
-            RegistrationDeleteError)
+            RegistrationDeleteError,
+        )
         company = create_company()
         with set_company(company):
             history = create_history(company)

@@ -2,8 +2,8 @@
 "Tests of sales stops, recalls, shelf life, UDI scanning and registers"
 import datetime as dt
 import unittest
-from unittest.mock import patch
 from decimal import Decimal
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,8 +15,17 @@ from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
 from .tools import (
-    create_history, create_lot, create_party, create_product,
-    locations, move, pdf_text, shipment_in, shipment_out, today)
+    create_history,
+    create_lot,
+    create_party,
+    create_product,
+    locations,
+    move,
+    pdf_text,
+    shipment_in,
+    shipment_out,
+    today,
+)
 
 GS = '\x1d'
 GS1_CHARS = (
@@ -240,8 +249,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
     @with_transaction()
     def test_sales_stop_batch(self):
         "Test the stops of many lots and products are found in one search"
-        from trytond.modules.qms_sales.tests.test_checker import (
-            count_queries)
+        from trytond.modules.qms_sales.tests.tools import count_queries
         pool = Pool()
         Stop = pool.get('qms.sales.stop')
         Lot = pool.get('stock.lot')
@@ -692,8 +700,7 @@ class QmsTraceQualityTestCase(unittest.TestCase):
         pool = Pool()
         Move = pool.get('stock.move')
         User = pool.get('res.user')
-        from trytond.modules.stock_lot_sled.exceptions import (
-            LotExpiredError)
+        from trytond.modules.stock_lot_sled.exceptions import LotExpiredError
         company = create_company()
         with set_company(company):
             product = create_product()
@@ -779,7 +786,9 @@ class QmsTraceQualityTestCase(unittest.TestCase):
             self.assertIsNone(moves[1].lot)
 
             from trytond.modules.qms_trace.exceptions import (
-                ScanError, UDIError)
+                ScanError,
+                UDIError,
+            )
             with self.assertRaises(ScanError):
                 self._scan(shipment, '0104006381333931' '10X')
             with self.assertRaises(UDIError):
