@@ -140,6 +140,11 @@ def _deliver(reference, product, lot, customer, quantity, date):
     if sale.state == 'quotation':
         _click(sale, 'confirm')
     sale.reload()
+    if not sale.shipments:
+        # where trytond-worker processes confirmed sales (PostgreSQL set-up),
+        # process it now as the worker would
+        _click(sale, 'process')
+        sale.reload()
     shipment, = sale.shipments
     if shipment.state in {'draft', 'waiting'}:
         shipment.reference = reference
